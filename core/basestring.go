@@ -1,0 +1,243 @@
+package core
+
+import (
+	"errors"
+	"net"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+var (
+	errNotOAuth     = errors.New("not an OAuth Authorization header")
+	errHeaderSyntax = errors.New("malformed OAuth Authorization header")
+	errBadURI       = errors.New("invalid base string URI")
+)
+
+// ParseAuthorizationHeader parses an "Authorization: OAuth ..." value (RFC
+// 5849 §3.5.1): comma-separated name="value" pairs, both percent-decoded.
+// The realm is returned on its own and left out of params. A header of
+// another scheme is an error.
+func ParseAuthorizationHeader(h string) (params []Param, realm string, err error) {
+	return parseAuthorization(nil, h)
+}
+
+func parseAuthorization(ps []Param, h string) ([]Param, string, error) {
+	h = strings.TrimLeft(h, " \t")
+	if len(h) < 5 || !strings.EqualFold(h[:5], "OAuth") || (len(h) > 5 && h[5] != ' ' && h[5] != '\t') {
+		return ps, "", errNotOAuth
+	}
+	s := h[5:]
+	realm := ""
+	for {
+		s = strings.TrimLeft(s, " \t")
+		if s == "" {
+			return ps, realm, nil
+		}
+		eq := strings.IndexByte(s, '=')
+		if eq <= 0 {
+			return ps, "", errHeaderSyntax
+		}
+		name := strings.TrimRight(s[:eq], " \t")
+		s = strings.TrimLeft(s[eq+1:], " \t")
+		if len(s) == 0 || s[0] != '"' {
+			return ps, "", errHeaderSyntax
+		}
+		end := strings.IndexByte(s[1:], '"')
+		if end < 0 {
+			return ps, "", errHeaderSyntax
+		}
+		raw := s[1 : 1+end]
+		s = strings.TrimLeft(s[2+end:], " \t")
+		if s != "" {
+			if s[0] != ',' {
+				return ps, "", errHeaderSyntax
+			}
+			s = s[1:]
+		}
+		if name == "realm" {
+			realm = raw
+			continue
+		}
+		k, err := decode(name, false)
+		if err != nil || k == "" {
+			return ps, "", errHeaderSyntax
+		}
+		v, err := decode(raw, false)
+		if err != nil {
+			return ps, "", errHeaderSyntax
+		}
+		ps = append(ps, Param{k, v})
+	}
+}
+
+// BaseStringURI normalizes an absolute http or https URL as RFC 5849
+// §3.4.1.2 requires: scheme and host lower-cased, the default port dropped,
+// an empty path made "/", query and fragment removed. A missing host or an
+// invalid port is an error.
+func BaseStringURI(rawURL string) (string, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "", errBadURI
+	}
+	path := u.EscapedPath()
+	return normalizeURI(strings.ToLower(u.Scheme), u.Host, path)
+}
+
+// normalizeURI builds the base string URI from a lower-case scheme, a host
+// (with optional port) and an escaped path.
+func normalizeURI(scheme, host, path string) (string, error) {
+	if scheme != "http" && scheme != "https" {
+		return "", errBadURI
+	}
+	name, port, err := splitHostPort(host)
+	if err != nil {
+		return "", err
+	}
+	if (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
+		port = ""
+	}
+	if path == "" {
+		path = "/"
+	}
+	var b strings.Builder
+	b.Grow(len(scheme) + 3 + len(name) + 1 + len(port) + len(path))
+	b.WriteString(scheme)
+	b.WriteString("://")
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+	if port != "" {
+		b.WriteByte(':')
+		b.WriteString(port)
+	}
+	b.WriteString(path)
+	return b.String(), nil
+}
+
+// splitHostPort splits "host", "host:port", "[v6]" or "[v6]:port" and
+// checks the port is 1..65535 in decimal.
+func splitHostPort(host string) (name, port string, err error) {
+	if host == "" {
+		return "", "", errBadURI
+	}
+	if host[0] == '[' {
+		end := strings.IndexByte(host, ']')
+		if end < 0 {
+			return "", "", errBadURI
+		}
+		name, rest := host[:end+1], host[end+1:]
+		if net.ParseIP(name[1:end]) == nil {
+			return "", "", errBadURI
+		}
+		if rest == "" {
+			return name, "", nil
+		}
+		if rest[0] != ':' {
+			return "", "", errBadURI
+		}
+		port = rest[1:]
+		if !validPort(port) {
+			return "", "", errBadURI
+		}
+		return name, port, nil
+	}
+	name, port, hasPort := strings.Cut(host, ":")
+	if name == "" || strings.ContainsAny(name, "/?#@ ") {
+		return "", "", errBadURI
+	}
+	if hasPort && !validPort(port) {
+		return "", "", errBadURI
+	}
+	return name, port, nil
+}
+
+func validPort(p string) bool {
+	if p == "" || len(p) > 5 {
+		return false
+	}
+	n, err := strconv.Atoi(p)
+	return err == nil && n >= 1 && n <= 65535 && p[0] != '+' && p[0] != '-'
+}
+
+// NormalizeParameters returns the normalized parameter string of RFC 5849
+// §3.4.1.3.2: names and values encoded, pairs sorted by name then value,
+// joined with "=" and "&". Every pair is kept, oauth_signature included if
+// present (the base string leaves it out).
+func NormalizeParameters(params []Param) string {
+	enc := encodeSorted(params, false)
+	var b []byte
+	for i, p := range enc {
+		if i > 0 {
+			b = append(b, '&')
+		}
+		b = append(b, p.Key...)
+		b = append(b, '=')
+		b = append(b, p.Value...)
+	}
+	return string(b)
+}
+
+// encodeSorted returns the pairs encoded and sorted by encoded name, then
+// value; with dropSignature it leaves out oauth_signature.
+func encodeSorted(params []Param, dropSignature bool) []Param {
+	enc := make([]Param, 0, len(params))
+	for _, p := range params {
+		if dropSignature && p.Key == "oauth_signature" {
+			continue
+		}
+		enc = append(enc, Param{PercentEncode(p.Key), PercentEncode(p.Value)})
+	}
+	slices.SortFunc(enc, func(a, b Param) int {
+		if c := strings.Compare(a.Key, b.Key); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Value, b.Value)
+	})
+	return enc
+}
+
+// SignatureBaseString returns the signature base string of RFC 5849
+// §3.4.1.1: the upper-case method, the base string URI (see BaseStringURI)
+// and the normalized parameters, each encoded and joined with "&".
+// oauth_signature is left out; realm must not be among params.
+func SignatureBaseString(method, baseURI string, params []Param) string {
+	return string(appendBaseString(nil, method, baseURI, params))
+}
+
+func appendBaseString(b []byte, method, baseURI string, params []Param) []byte {
+	enc := encodeSorted(params, true)
+	n := len(method) + 3*len(baseURI) + 2
+	for _, p := range enc {
+		n += 3*(len(p.Key)+len(p.Value)) + 6
+	}
+	if cap(b)-len(b) < n {
+		nb := make([]byte, len(b), len(b)+n)
+		copy(nb, b)
+		b = nb
+	}
+	for i := 0; i < len(method); i++ {
+		c := method[i]
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	b = append(b, '&')
+	b = appendEncoded(b, baseURI)
+	b = append(b, '&')
+	for i, p := range enc {
+		if i > 0 {
+			b = append(b, "%26"...)
+		}
+		b = appendEncoded(b, p.Key)
+		b = append(b, "%3D"...)
+		b = appendEncoded(b, p.Value)
+	}
+	return b
+}

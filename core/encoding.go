@@ -1,0 +1,128 @@
+package core
+
+import (
+	"errors"
+	"strings"
+)
+
+// Param is one decoded name/value pair of a request.
+type Param struct {
+	Key, Value string
+}
+
+// errBadEncoding reports a malformed percent-encoding.
+var errBadEncoding = errors.New("malformed percent-encoding")
+
+func unreserved(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		c == '-' || c == '.' || c == '_' || c == '~'
+}
+
+const upperHex = "0123456789ABCDEF"
+
+// PercentEncode encodes s as RFC 5849 §3.6 requires: every byte outside
+// ALPHA, DIGIT, "-", ".", "_" and "~" becomes %XX with upper-case hex digits.
+func PercentEncode(s string) string {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if !unreserved(s[i]) {
+			n++
+		}
+	}
+	if n == 0 {
+		return s
+	}
+	b := make([]byte, 0, len(s)+2*n)
+	return string(appendEncoded(b, s))
+}
+
+func appendEncoded(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if unreserved(c) {
+			b = append(b, c)
+		} else {
+			b = append(b, '%', upperHex[c>>4], upperHex[c&15])
+		}
+	}
+	return b
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+// PercentDecode reverses PercentEncode. Every "%" must start a two-digit hex
+// escape; "+" stays "+" (as in the Authorization header, RFC 5849 §3.5.1).
+func PercentDecode(s string) (string, error) {
+	return decode(s, false)
+}
+
+// decode percent-decodes s; with plusSpace, "+" is a space
+// (application/x-www-form-urlencoded). It returns s itself when there is
+// nothing to decode.
+func decode(s string, plusSpace bool) (string, error) {
+	i := 0
+	for ; i < len(s); i++ {
+		if c := s[i]; c == '%' || (plusSpace && c == '+') {
+			break
+		}
+	}
+	if i == len(s) {
+		return s, nil
+	}
+	b := make([]byte, i, len(s))
+	copy(b, s[:i])
+	for ; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '%':
+			if i+2 >= len(s) {
+				return "", errBadEncoding
+			}
+			h, ok1 := unhex(s[i+1])
+			l, ok2 := unhex(s[i+2])
+			if !ok1 || !ok2 {
+				return "", errBadEncoding
+			}
+			b = append(b, h<<4|l)
+			i += 2
+		case plusSpace && c == '+':
+			b = append(b, ' ')
+		default:
+			b = append(b, c)
+		}
+	}
+	return string(b), nil
+}
+
+// parseForm appends the pairs of an application/x-www-form-urlencoded string
+// (a query or a body) to ps, keeping order and repeats. A pair without "="
+// has an empty value; empty pairs are skipped.
+func parseForm(ps []Param, s string) ([]Param, error) {
+	for s != "" {
+		var pair string
+		pair, s, _ = strings.Cut(s, "&")
+		if pair == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		dk, err := decode(k, true)
+		if err != nil {
+			return ps, err
+		}
+		dv, err := decode(v, true)
+		if err != nil {
+			return ps, err
+		}
+		ps = append(ps, Param{dk, dv})
+	}
+	return ps, nil
+}

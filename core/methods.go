@@ -1,0 +1,198 @@
+package core
+
+import (
+	"crypto"
+	"crypto/hmac"
+	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"crypto/subtle"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
+	"errors"
+	"hash"
+)
+
+// Keys are the credentials a signature method signs or verifies with.
+type Keys struct {
+	ConsumerSecret string
+	TokenSecret    string
+	// PrivateKey signs RSA-SHA1 and RSA-SHA256.
+	PrivateKey *rsa.PrivateKey
+	// PublicKey verifies RSA-SHA1 and RSA-SHA256.
+	PublicKey *rsa.PublicKey
+}
+
+// ErrSignature is returned by SignatureMethod.Verify for a signature that
+// does not match.
+var ErrSignature = errors.New("oauth1: signature does not match")
+
+// SignatureMethod signs and verifies a signature base string (RFC 5849
+// §3.4). Verify compares in constant time.
+type SignatureMethod interface {
+	// Name is the oauth_signature_method value.
+	Name() string
+	// Hash is the hash of the method, used for oauth_body_hash; zero for
+	// PLAINTEXT, which has none.
+	Hash() crypto.Hash
+	// Sign returns the oauth_signature value for base.
+	Sign(base []byte, k Keys) (string, error)
+	// Verify returns nil when signature is valid for base, ErrSignature
+	// when it is not, and another error when k lacks what the method needs.
+	Verify(base []byte, signature string, k Keys) error
+}
+
+// Method returns the built-in signature method called name, and whether
+// there is one.
+func Method(name string) (SignatureMethod, bool) {
+	m, ok := builtinMethods[name]
+	return m, ok
+}
+
+var builtinMethods = map[string]SignatureMethod{
+	HMACSHA1:   hmacMethod{HMACSHA1, crypto.SHA1, sha1.New},
+	HMACSHA256: hmacMethod{HMACSHA256, crypto.SHA256, sha256.New},
+	HMACSHA512: hmacMethod{HMACSHA512, crypto.SHA512, sha512.New},
+	RSASHA1:    rsaMethod{RSASHA1, crypto.SHA1},
+	RSASHA256:  rsaMethod{RSASHA256, crypto.SHA256},
+	PLAINTEXT:  plaintextMethod{},
+}
+
+// signingKey returns encode(consumerSecret) "&" encode(tokenSecret) (RFC
+// 5849 §3.4.2).
+func signingKey(k Keys) []byte {
+	b := make([]byte, 0, 3*(len(k.ConsumerSecret)+len(k.TokenSecret))+1)
+	b = appendEncoded(b, k.ConsumerSecret)
+	b = append(b, '&')
+	return appendEncoded(b, k.TokenSecret)
+}
+
+type hmacMethod struct {
+	name string
+	hash crypto.Hash
+	new  func() hash.Hash
+}
+
+func (m hmacMethod) Name() string      { return m.name }
+func (m hmacMethod) Hash() crypto.Hash { return m.hash }
+
+func (m hmacMethod) sum(base []byte, k Keys) []byte {
+	mac := hmac.New(m.new, signingKey(k))
+	mac.Write(base)
+	var buf [sha512.Size]byte
+	return mac.Sum(buf[:0])
+}
+
+func (m hmacMethod) Sign(base []byte, k Keys) (string, error) {
+	return base64.StdEncoding.EncodeToString(m.sum(base, k)), nil
+}
+
+func (m hmacMethod) Verify(base []byte, signature string, k Keys) error {
+	want := m.sum(base, k)
+	var buf [sha512.Size + 3]byte
+	got := buf[:]
+	if base64.StdEncoding.DecodedLen(len(signature)) > len(buf) {
+		// Still do the work of a compare, on a value that cannot match.
+		got = got[:0]
+	} else {
+		n, err := base64.StdEncoding.Decode(got, []byte(signature))
+		if err != nil {
+			n = 0
+		}
+		got = got[:n]
+	}
+	if !hmac.Equal(want, got) {
+		return ErrSignature
+	}
+	return nil
+}
+
+type rsaMethod struct {
+	name string
+	hash crypto.Hash
+}
+
+func (m rsaMethod) Name() string      { return m.name }
+func (m rsaMethod) Hash() crypto.Hash { return m.hash }
+
+func (m rsaMethod) digest(base []byte) []byte {
+	h := m.hash.New()
+	h.Write(base)
+	return h.Sum(nil)
+}
+
+func (m rsaMethod) Sign(base []byte, k Keys) (string, error) {
+	if k.PrivateKey == nil {
+		return "", errors.New("oauth1: " + m.name + " needs a private key")
+	}
+	sig, err := rsa.SignPKCS1v15(nil, k.PrivateKey, m.hash, m.digest(base))
+	if err != nil {
+		return "", err
+	}
+	return base64.StdEncoding.EncodeToString(sig), nil
+}
+
+func (m rsaMethod) Verify(base []byte, signature string, k Keys) error {
+	if k.PublicKey == nil {
+		return errors.New("oauth1: " + m.name + " needs a public key")
+	}
+	sig, err := base64.StdEncoding.DecodeString(signature)
+	if err != nil {
+		return ErrSignature
+	}
+	if rsa.VerifyPKCS1v15(k.PublicKey, m.hash, m.digest(base), sig) != nil {
+		return ErrSignature
+	}
+	return nil
+}
+
+type plaintextMethod struct{}
+
+func (plaintextMethod) Name() string      { return PLAINTEXT }
+func (plaintextMethod) Hash() crypto.Hash { return 0 }
+
+func (plaintextMethod) Sign(_ []byte, k Keys) (string, error) {
+	return string(signingKey(k)), nil
+}
+
+func (plaintextMethod) Verify(_ []byte, signature string, k Keys) error {
+	if subtle.ConstantTimeCompare(signingKey(k), []byte(signature)) != 1 {
+		return ErrSignature
+	}
+	return nil
+}
+
+// ParseRSAPublicKey parses a PEM "PUBLIC KEY" (PKIX), "RSA PUBLIC KEY"
+// (PKCS #1) or "CERTIFICATE" block holding an RSA public key.
+func ParseRSAPublicKey(pemText string) (*rsa.PublicKey, error) {
+	block, _ := pem.Decode([]byte(pemText))
+	if block == nil {
+		return nil, errors.New("oauth1: no PEM block in RSA public key")
+	}
+	var key any
+	var err error
+	switch block.Type {
+	case "PUBLIC KEY":
+		key, err = x509.ParsePKIXPublicKey(block.Bytes)
+	case "RSA PUBLIC KEY":
+		key, err = x509.ParsePKCS1PublicKey(block.Bytes)
+	case "CERTIFICATE":
+		var cert *x509.Certificate
+		cert, err = x509.ParseCertificate(block.Bytes)
+		if err == nil {
+			key = cert.PublicKey
+		}
+	default:
+		return nil, errors.New("oauth1: PEM block " + block.Type + " is not an RSA public key")
+	}
+	if err != nil {
+		return nil, errors.New("oauth1: cannot parse RSA public key: " + err.Error())
+	}
+	pub, ok := key.(*rsa.PublicKey)
+	if !ok {
+		return nil, errors.New("oauth1: the PEM key is not an RSA key")
+	}
+	return pub, nil
+}

@@ -1,0 +1,202 @@
+package core
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Signature method names (RFC 5849 §3.4).
+const (
+	HMACSHA1   = "HMAC-SHA1"
+	HMACSHA256 = "HMAC-SHA256"
+	HMACSHA512 = "HMAC-SHA512"
+	RSASHA1    = "RSA-SHA1"
+	RSASHA256  = "RSA-SHA256"
+	PLAINTEXT  = "PLAINTEXT"
+)
+
+// Documented defaults of Config.
+const (
+	DefaultRealm           = "oauth"
+	DefaultTimestampWindow = 5 * time.Minute
+	DefaultRequestTokenTTL = 10 * time.Minute
+	DefaultMaxBodyBytes    = 1 << 20
+)
+
+// Config configures a Provider. Only Store is required.
+type Config struct {
+	// Store persists consumers, tokens and (unless NonceStore is set)
+	// nonces. Required.
+	Store Store
+	// NonceStore, when set, records nonces instead of Store.
+	NonceStore NonceStore
+	// Realm is sent in WWW-Authenticate. Default DefaultRealm.
+	Realm string
+	// Clock is the only source of time. Default SystemClock.
+	Clock Clock
+	// Rand is the only source of randomness. Default crypto/rand.
+	Rand io.Reader
+	// SignatureMethods is the allow-list. Default: every method
+	// (HMAC-SHA1, HMAC-SHA256, HMAC-SHA512, RSA-SHA1, RSA-SHA256, PLAINTEXT).
+	SignatureMethods []string
+	// AllowPlaintextOverHTTP lets PLAINTEXT be used without TLS. Off by
+	// default: PLAINTEXT sends the secrets themselves.
+	AllowPlaintextOverHTTP bool
+	// TimestampPast and TimestampFuture bound how far oauth_timestamp may
+	// lie behind or ahead of the clock. Default DefaultTimestampWindow each.
+	TimestampPast, TimestampFuture time.Duration
+	// RequestTokenTTL is how long a request token lives. Default
+	// DefaultRequestTokenTTL.
+	RequestTokenTTL time.Duration
+	// AccessTokenTTL is how long an access token lives; zero means until
+	// revoked.
+	AccessTokenTTL time.Duration
+	// MaxBodyBytes caps a form body read for parameters; a larger one is
+	// 400 (413 is not an OAuth status). Default DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// TrustedProxies are CIDRs (or single IPs) of reverse proxies whose
+	// Forwarded, X-Forwarded-Proto and X-Forwarded-Host headers are
+	// believed. From any other peer those headers change nothing.
+	TrustedProxies []string
+	// PublicURL, when set (e.g. "https://api.example.com"), fixes the
+	// scheme and host of every signature base string URI; forwarding
+	// headers are then ignored.
+	PublicURL string
+	// Scopes are the permissions the provider knows. With none, scopes are
+	// not used: the scope parameter is refused and grants carry none.
+	Scopes []Scope
+}
+
+// Provider is an OAuth 1.0a service provider. It is safe for concurrent use.
+type Provider struct {
+	store      Store
+	nonces     NonceStore
+	realm      string
+	clock      Clock
+	rand       io.Reader
+	methods    map[string]SignatureMethod
+	plainHTTP  bool
+	past       time.Duration
+	future     time.Duration
+	reqTTL     time.Duration
+	accessTTL  time.Duration
+	maxBody    int64
+	proxies    []*net.IPNet
+	publicURL  *url.URL
+	scopes     []Scope
+	scopeNames []string
+}
+
+// New validates cfg, fills the documented defaults and returns a Provider.
+func New(cfg Config) (*Provider, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("oauth1: Config.Store is required")
+	}
+	p := &Provider{
+		store:     cfg.Store,
+		nonces:    cfg.NonceStore,
+		realm:     cfg.Realm,
+		clock:     cfg.Clock,
+		rand:      cfg.Rand,
+		plainHTTP: cfg.AllowPlaintextOverHTTP,
+		past:      cfg.TimestampPast,
+		future:    cfg.TimestampFuture,
+		reqTTL:    cfg.RequestTokenTTL,
+		accessTTL: cfg.AccessTokenTTL,
+		maxBody:   cfg.MaxBodyBytes,
+	}
+	if p.nonces == nil {
+		p.nonces = cfg.Store
+	}
+	if p.realm == "" {
+		p.realm = DefaultRealm
+	}
+	if p.clock == nil {
+		p.clock = SystemClock{}
+	}
+	if p.rand == nil {
+		p.rand = rand.Reader
+	}
+	if p.past == 0 {
+		p.past = DefaultTimestampWindow
+	}
+	if p.future == 0 {
+		p.future = DefaultTimestampWindow
+	}
+	if p.reqTTL == 0 {
+		p.reqTTL = DefaultRequestTokenTTL
+	}
+	if p.maxBody == 0 {
+		p.maxBody = DefaultMaxBodyBytes
+	}
+	if p.past < 0 || p.future < 0 || p.reqTTL < 0 || p.accessTTL < 0 || p.maxBody < 0 {
+		return nil, errors.New("oauth1: durations and sizes in Config must not be negative")
+	}
+	names := cfg.SignatureMethods
+	if len(names) == 0 {
+		names = []string{HMACSHA1, HMACSHA256, HMACSHA512, RSASHA1, RSASHA256, PLAINTEXT}
+	}
+	p.methods = make(map[string]SignatureMethod, len(names))
+	for _, n := range names {
+		m, ok := builtinMethods[n]
+		if !ok {
+			return nil, fmt.Errorf("oauth1: unknown signature method %q", n)
+		}
+		p.methods[n] = m
+	}
+	for _, c := range cfg.TrustedProxies {
+		if !strings.Contains(c, "/") {
+			if ip := net.ParseIP(c); ip != nil && ip.To4() != nil {
+				c += "/32"
+			} else {
+				c += "/128"
+			}
+		}
+		_, n, err := net.ParseCIDR(c)
+		if err != nil {
+			return nil, fmt.Errorf("oauth1: trusted proxy %q: %w", c, err)
+		}
+		p.proxies = append(p.proxies, n)
+	}
+	if cfg.PublicURL != "" {
+		u, err := url.Parse(cfg.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("oauth1: PublicURL %q must be an absolute http or https URL", cfg.PublicURL)
+		}
+		p.publicURL = u
+	}
+	seen := map[string]bool{}
+	for _, s := range cfg.Scopes {
+		if s.Name == "" || strings.ContainsAny(s.Name, " \t\r\n") || seen[s.Name] {
+			return nil, fmt.Errorf("oauth1: scope name %q is empty, has a space or is repeated", s.Name)
+		}
+		seen[s.Name] = true
+		p.scopes = append(p.scopes, s)
+		p.scopeNames = append(p.scopeNames, s.Name)
+	}
+	return p, nil
+}
+
+// Realm returns the realm sent in WWW-Authenticate.
+func (p *Provider) Realm() string { return p.realm }
+
+// Scopes returns the scopes the provider knows.
+func (p *Provider) Scopes() []Scope { return append([]Scope(nil), p.scopes...) }
+
+// Store returns the provider's store.
+func (p *Provider) Store() Store { return p.store }
+
+// WriteError renders err with the provider's realm; see the package-level
+// WriteError.
+func (p *Provider) WriteError(w http.ResponseWriter, err error) {
+	WriteError(w, p.realm, err)
+}
+
+func (p *Provider) now() time.Time { return p.clock.Now() }

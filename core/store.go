@@ -1,0 +1,93 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Sentinel errors of the store contract. Stores return them (possibly
+// wrapped); any other error is a store failure, answered 5xx by the provider.
+var (
+	// ErrNotFound: no record has that key.
+	ErrNotFound = errors.New("oauth1: not found")
+	// ErrDuplicate: a record with that key already exists.
+	ErrDuplicate = errors.New("oauth1: duplicate key")
+	// ErrConflict: a state transition lost, because the record is not in the
+	// state it must be in (already authorized, denied, used, or revoked).
+	ErrConflict = errors.New("oauth1: state conflict")
+	// ErrNonceUsed: the nonce was already recorded.
+	ErrNonceUsed = errors.New("oauth1: nonce already used")
+	// ErrCapacity: a bounded store is full and refuses to grow.
+	ErrCapacity = errors.New("oauth1: store at capacity")
+)
+
+// ConsumerStore persists consumers.
+type ConsumerStore interface {
+	// CreateConsumer stores c. A consumer with the same key is ErrDuplicate.
+	CreateConsumer(ctx context.Context, c *Consumer) error
+	// GetConsumer returns the consumer with key, or ErrNotFound.
+	GetConsumer(ctx context.Context, key string) (*Consumer, error)
+	// ListConsumers returns the consumers registered by owner, oldest
+	// first; none is an empty slice and no error.
+	ListConsumers(ctx context.Context, owner string) ([]Consumer, error)
+	// DeleteConsumer removes the consumer with key, or returns ErrNotFound.
+	// Its tokens are left to expire or be revoked.
+	DeleteConsumer(ctx context.Context, key string) error
+}
+
+// TokenStore persists request and access tokens. A store never reads the
+// clock and never decides policy: expiry is checked by the provider.
+type TokenStore interface {
+	// CreateRequestToken stores t (State pending). A duplicate token is
+	// ErrDuplicate.
+	CreateRequestToken(ctx context.Context, t *RequestToken) error
+	// GetRequestToken returns the request token, or ErrNotFound.
+	GetRequestToken(ctx context.Context, token string) (*RequestToken, error)
+	// AuthorizeRequestToken moves a pending token to authorized, recording
+	// userID, verifier and the granted scopes, atomically: of concurrent
+	// calls exactly one succeeds. A token that is not pending is
+	// ErrConflict; an unknown one ErrNotFound.
+	AuthorizeRequestToken(ctx context.Context, token, userID, verifier string, scopes []string) error
+	// DenyRequestToken moves a pending token to denied. A token that is not
+	// pending is ErrConflict; an unknown one ErrNotFound.
+	DenyRequestToken(ctx context.Context, token string) error
+	// ConsumeRequestToken moves an authorized request token to used and
+	// stores access, in one atomic step: of concurrent calls exactly one
+	// succeeds, and on failure neither change is made. A token that is not
+	// authorized is ErrConflict; an unknown one ErrNotFound.
+	ConsumeRequestToken(ctx context.Context, token string, access *AccessToken) error
+	// CreateAccessToken stores t. A duplicate token is ErrDuplicate.
+	CreateAccessToken(ctx context.Context, t *AccessToken) error
+	// GetAccessToken returns the access token (revoked or not), or
+	// ErrNotFound.
+	GetAccessToken(ctx context.Context, token string) (*AccessToken, error)
+	// ListAccessTokens returns userID's access tokens, revoked ones
+	// included, oldest first; none is an empty slice and no error.
+	ListAccessTokens(ctx context.Context, userID string) ([]AccessToken, error)
+	// RevokeAccessToken marks the token revoked. Unknown is ErrNotFound;
+	// revoking twice is not an error.
+	RevokeAccessToken(ctx context.Context, token string) error
+	// DeleteExpired removes request tokens whose ExpiresAt is not after
+	// now, and access tokens with a non-zero ExpiresAt not after now. It
+	// returns how many records it removed.
+	DeleteExpired(ctx context.Context, now time.Time) (int64, error)
+}
+
+// NonceStore records nonces.
+type NonceStore interface {
+	// UseNonce records n atomically. If a nonce with the same consumer key,
+	// token, timestamp and value was recorded before, it returns
+	// ErrNonceUsed. A bounded store that is full returns ErrCapacity.
+	UseNonce(ctx context.Context, n Nonce) error
+	// PurgeNonces removes nonces whose Timestamp is before before, and
+	// returns how many it removed.
+	PurgeNonces(ctx context.Context, before time.Time) (int64, error)
+}
+
+// Store is everything the provider persists.
+type Store interface {
+	ConsumerStore
+	TokenStore
+	NonceStore
+}
