@@ -2,6 +2,7 @@ package core
 
 import (
 	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -92,6 +93,9 @@ type Provider struct {
 	publicURL  *url.URL
 	scopes     []Scope
 	scopeNames []string
+	// dummy stands in for the secret of an unknown consumer or token, so
+	// that an unknown key costs a full signature check.
+	dummy string
 }
 
 // New validates cfg, fills the documented defaults and returns a Provider.
@@ -172,6 +176,11 @@ func New(cfg Config) (*Provider, error) {
 		}
 		p.publicURL = u
 	}
+	dummy, err := p.randomString(32)
+	if err != nil {
+		return nil, err
+	}
+	p.dummy = dummy
 	seen := map[string]bool{}
 	for _, s := range cfg.Scopes {
 		if s.Name == "" || strings.ContainsAny(s.Name, " \t\r\n") || seen[s.Name] {
@@ -200,3 +209,13 @@ func (p *Provider) WriteError(w http.ResponseWriter, err error) {
 }
 
 func (p *Provider) now() time.Time { return p.clock.Now() }
+
+// randomString returns n bytes from the provider's randomness, encoded as
+// unpadded base64url (characters that need no percent-encoding).
+func (p *Provider) randomString(n int) (string, error) {
+	b := make([]byte, n)
+	if _, err := io.ReadFull(p.rand, b); err != nil {
+		return "", fmt.Errorf("oauth1: reading randomness: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}

@@ -1,0 +1,163 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// ConsumerRegistration is what RegisterConsumer needs.
+type ConsumerRegistration struct {
+	// Name is shown on consent pages. Required, at most 200 characters.
+	Name string
+	// Owner is the registering user (optional).
+	Owner string
+	// CallbackURL, when set, is the only callback the consumer may use.
+	CallbackURL string
+	// RSAPublicKey is an optional PEM public key or certificate, needed for
+	// RSA-SHA1 and RSA-SHA256.
+	RSAPublicKey string
+	// Scopes limits the consumer to these scopes; empty means all.
+	Scopes []string
+}
+
+// RegisterConsumer validates reg, generates a key (128 bits) and a secret
+// (256 bits) from the provider's randomness, and stores the consumer. The
+// returned consumer holds the secret: show it once. Bad input is a 400
+// *Error (parameter_absent or parameter_rejected) whose advice says what
+// is wrong.
+func (p *Provider) RegisterConsumer(ctx context.Context, reg ConsumerRegistration) (*Consumer, error) {
+	name := strings.TrimSpace(reg.Name)
+	if name == "" {
+		e := badRequest(ProblemParameterAbsent, "name is required")
+		e.ParametersAbsent = []string{"name"}
+		return nil, e
+	}
+	if utf8.RuneCountInString(name) > 200 || !utf8.ValidString(name) {
+		return nil, badRequest(ProblemParameterRejected, "name must be valid UTF-8 of at most 200 characters")
+	}
+	if reg.CallbackURL != "" {
+		if _, err := parseCallback(reg.CallbackURL); err != nil || reg.CallbackURL == OOB {
+			return nil, badRequest(ProblemParameterRejected, "callback_url must be an absolute URL")
+		}
+	}
+	if strings.TrimSpace(reg.RSAPublicKey) != "" {
+		if _, err := ParseRSAPublicKey(reg.RSAPublicKey); err != nil {
+			return nil, badRequest(ProblemParameterRejected, "rsa_public_key must be a PEM RSA public key or certificate")
+		}
+	}
+	for _, s := range reg.Scopes {
+		if !slices.Contains(p.scopeNames, s) {
+			return nil, badRequest(ProblemParameterRejected, "the scope "+s+" is unknown")
+		}
+	}
+	key, secret, err := p.credentials()
+	if err != nil {
+		return nil, err
+	}
+	c := &Consumer{
+		Key: key, Secret: secret, Name: name, Owner: reg.Owner, CallbackURL: reg.CallbackURL,
+		RSAPublicKey: strings.TrimSpace(reg.RSAPublicKey), Scopes: slices.Clone(reg.Scopes), CreatedAt: p.now(),
+	}
+	if err := p.store.CreateConsumer(ctx, c); err != nil {
+		return nil, storeError(err)
+	}
+	return c, nil
+}
+
+// AuthorizedApp is a consumer that a user has authorized.
+type AuthorizedApp struct {
+	Consumer *Consumer
+	// Scopes is the union of the scopes of the active tokens.
+	Scopes []string
+	// Tokens are the user's active (unrevoked, unexpired) tokens for it.
+	Tokens []AccessToken
+}
+
+// AuthorizedApps lists the consumers userID holds active access tokens
+// for, in the order of their first token.
+func (p *Provider) AuthorizedApps(ctx context.Context, userID string) ([]AuthorizedApp, error) {
+	tokens, err := p.store.ListAccessTokens(ctx, userID)
+	if err != nil {
+		return nil, storeError(err)
+	}
+	now := p.now()
+	var apps []AuthorizedApp
+	index := map[string]int{}
+	for _, t := range tokens {
+		if t.Revoked || t.Expired(now) {
+			continue
+		}
+		i, ok := index[t.ConsumerKey]
+		if !ok {
+			c, err := p.store.GetConsumer(ctx, t.ConsumerKey)
+			if errors.Is(err, ErrNotFound) {
+				continue // the consumer was deleted: its tokens no longer verify
+			}
+			if err != nil {
+				return nil, storeError(err)
+			}
+			i = len(apps)
+			index[t.ConsumerKey] = i
+			apps = append(apps, AuthorizedApp{Consumer: c})
+		}
+		a := &apps[i]
+		a.Tokens = append(a.Tokens, t)
+		for _, s := range t.Scopes {
+			if !slices.Contains(a.Scopes, s) {
+				a.Scopes = append(a.Scopes, s)
+			}
+		}
+	}
+	return apps, nil
+}
+
+// RevokeApp revokes every access token userID holds for consumerKey; they
+// stop verifying at once. With none to revoke it returns ErrNotFound.
+func (p *Provider) RevokeApp(ctx context.Context, userID, consumerKey string) error {
+	tokens, err := p.store.ListAccessTokens(ctx, userID)
+	if err != nil {
+		return storeError(err)
+	}
+	n := 0
+	for _, t := range tokens {
+		if t.ConsumerKey != consumerKey || t.Revoked {
+			continue
+		}
+		if err := p.store.RevokeAccessToken(ctx, t.Token); err != nil {
+			return storeError(err)
+		}
+		n++
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// RevokeAccessToken revokes one access token. Unknown is ErrNotFound.
+func (p *Provider) RevokeAccessToken(ctx context.Context, token string) error {
+	err := p.store.RevokeAccessToken(ctx, token)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return storeError(err)
+	}
+	return err
+}
+
+// Cleanup deletes expired tokens and the nonces whose timestamps have left
+// the window (they can no longer be replayed: the timestamp check refuses
+// them), and returns how many records it removed. Call it periodically.
+func (p *Provider) Cleanup(ctx context.Context) (int64, error) {
+	now := p.now()
+	n, err := p.store.DeleteExpired(ctx, now)
+	if err != nil {
+		return n, storeError(err)
+	}
+	m, err := p.nonces.PurgeNonces(ctx, now.Add(-p.past))
+	if err != nil {
+		return n + m, storeError(err)
+	}
+	return n + m, nil
+}

@@ -1,0 +1,252 @@
+package core
+
+import (
+	"bytes"
+	"crypto/subtle"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// protocol holds the oauth_* parameters of one request.
+type protocol struct {
+	consumerKey, token, signatureMethod, signature string
+	timestamp, nonce, version, callback, verifier  string
+	bodyHash                                       string
+	seen                                           uint16 // bits of the fields present
+}
+
+// Bits of protocol.seen.
+const (
+	seenToken uint16 = 1 << iota
+	seenBodyHash
+	seenVersion
+	seenConsumerKey
+	seenSignatureMethod
+	seenSignature
+	seenTimestamp
+	seenNonce
+	seenCallback
+	seenVerifier
+)
+
+// field returns where the protocol parameter key is kept and its bit in
+// seen, or nil for a name that is not a protocol parameter this package
+// interprets.
+func (pr *protocol) field(key string) (*string, uint16) {
+	switch key {
+	case "oauth_token":
+		return &pr.token, seenToken
+	case "oauth_body_hash":
+		return &pr.bodyHash, seenBodyHash
+	case "oauth_consumer_key":
+		return &pr.consumerKey, seenConsumerKey
+	case "oauth_signature_method":
+		return &pr.signatureMethod, seenSignatureMethod
+	case "oauth_signature":
+		return &pr.signature, seenSignature
+	case "oauth_timestamp":
+		return &pr.timestamp, seenTimestamp
+	case "oauth_nonce":
+		return &pr.nonce, seenNonce
+	case "oauth_version":
+		return &pr.version, seenVersion
+	case "oauth_callback":
+		return &pr.callback, seenCallback
+	case "oauth_verifier":
+		return &pr.verifier, seenVerifier
+	}
+	return nil, 0
+}
+
+// signedRequest is a parsed request: every parameter, the protocol ones, and
+// what the base string needs.
+type signedRequest struct {
+	params  []Param
+	proto   protocol
+	form    bool   // parameters came from a form body
+	body    []byte // the non-form body, read only when oauth_body_hash is present
+	https   bool
+	baseURI string
+	anyAuth bool // the request carries any OAuth parameter
+}
+
+// formContentType reports whether ct is application/x-www-form-urlencoded,
+// with or without parameters.
+func formContentType(ct string) bool {
+	const form = "application/x-www-form-urlencoded"
+	if len(ct) < len(form) || !strings.EqualFold(ct[:len(form)], form) {
+		return false
+	}
+	rest := strings.TrimLeft(ct[len(form):], " \t")
+	return rest == "" || rest[0] == ';'
+}
+
+// readBody reads r.Body up to max bytes and puts an equivalent body back for
+// the handler. A larger body is a 400.
+func readBody(r *http.Request, max int64) ([]byte, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	b, err := io.ReadAll(io.LimitReader(r.Body, max+1))
+	_ = r.Body.Close()
+	if err != nil {
+		r.Body = http.NoBody
+		return nil, badRequest(ProblemParameterRejected, "the request body could not be read")
+	}
+	if int64(len(b)) > max {
+		r.Body = http.NoBody
+		return nil, badRequest(ProblemParameterRejected, "the request body is larger than "+strconv.FormatInt(max, 10)+" bytes")
+	}
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	return b, nil
+}
+
+// parseRequest collects the request's parameters (RFC 5849 §3.4.1.3.1), its
+// protocol parameters (each from one place only, never repeated), and the
+// base string URI.
+func (p *Provider) parseRequest(r *http.Request) (*signedRequest, error) {
+	sr := &signedRequest{params: make([]Param, 0, 16)}
+	var err error
+	if h := r.Header.Get("Authorization"); h != "" {
+		sr.params, _, err = parseAuthorization(sr.params, h)
+		if err == errHeaderSyntax {
+			return nil, badRequest(ProblemParameterRejected, "the OAuth Authorization header is malformed")
+		}
+		// Another scheme (Basic, Bearer) carries no OAuth parameters.
+	}
+	if sr.params, err = parseForm(sr.params, r.URL.RawQuery); err != nil {
+		return nil, badRequest(ProblemParameterRejected, "the query string has a malformed percent-encoding")
+	}
+	if formContentType(r.Header.Get("Content-Type")) {
+		body, err := readBody(r, p.maxBody)
+		if err != nil {
+			return nil, err
+		}
+		sr.form = true
+		if sr.params, err = parseForm(sr.params, string(body)); err != nil {
+			return nil, badRequest(ProblemParameterRejected, "the form body has a malformed percent-encoding")
+		}
+	}
+	if err := sr.collectProtocol(); err != nil {
+		return nil, err
+	}
+	if sr.proto.seen&seenBodyHash != 0 {
+		if sr.form {
+			return nil, badRequest(ProblemParameterRejected, "oauth_body_hash must not be sent with a form-encoded body")
+		}
+		if sr.body, err = readBody(r, p.maxBody); err != nil {
+			return nil, err
+		}
+	}
+	scheme, host := p.origin(r)
+	sr.https = scheme == "https"
+	path := r.URL.EscapedPath()
+	if p.publicURL != nil {
+		path = strings.TrimSuffix(p.publicURL.EscapedPath(), "/") + path
+	}
+	if sr.baseURI, err = normalizeURI(scheme, host, path); err != nil {
+		return nil, badRequest(ProblemParameterRejected, "the request's host is not a valid URI authority")
+	}
+	return sr, nil
+}
+
+// collectProtocol picks the oauth_* parameters out of params; a repeated one
+// is a 400, wherever the two copies came from.
+func (sr *signedRequest) collectProtocol() error {
+	pr := &sr.proto
+	for _, prm := range sr.params {
+		if !strings.HasPrefix(prm.Key, "oauth_") {
+			continue
+		}
+		sr.anyAuth = true
+		dst, bit := pr.field(prm.Key)
+		if dst == nil {
+			continue // unknown extension parameters are signed, not interpreted
+		}
+		if pr.seen&bit != 0 {
+			return badRequest(ProblemParameterRejected, "the protocol parameter "+prm.Key+" is repeated")
+		}
+		pr.seen |= bit
+		*dst = prm.Value
+	}
+	return nil
+}
+
+// origin returns the scheme and host the client used: from PublicURL when
+// set, from forwarding headers when the peer is a trusted proxy, else from
+// r.TLS and r.Host.
+func (p *Provider) origin(r *http.Request) (scheme, host string) {
+	if p.publicURL != nil {
+		return strings.ToLower(p.publicURL.Scheme), p.publicURL.Host
+	}
+	scheme, host = "http", r.Host
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if len(p.proxies) == 0 || !p.trustedPeer(r.RemoteAddr) {
+		return scheme, host
+	}
+	if fwd := r.Header.Get("Forwarded"); fwd != "" {
+		// The first element is the one the client's nearest proxy wrote.
+		first, _, _ := strings.Cut(fwd, ",")
+		for _, pair := range strings.Split(first, ";") {
+			k, v, ok := strings.Cut(strings.TrimSpace(pair), "=")
+			if !ok {
+				continue
+			}
+			v = strings.Trim(v, `"`)
+			switch strings.ToLower(k) {
+			case "proto":
+				if v = strings.ToLower(v); v == "http" || v == "https" {
+					scheme = v
+				}
+			case "host":
+				if v != "" {
+					host = v
+				}
+			}
+		}
+		return scheme, host
+	}
+	if v := firstValue(r.Header.Get("X-Forwarded-Proto")); v != "" {
+		if v = strings.ToLower(v); v == "http" || v == "https" {
+			scheme = v
+		}
+	}
+	if v := firstValue(r.Header.Get("X-Forwarded-Host")); v != "" {
+		host = v
+	}
+	return scheme, host
+}
+
+func firstValue(h string) string {
+	v, _, _ := strings.Cut(h, ",")
+	return strings.TrimSpace(v)
+}
+
+func (p *Provider) trustedPeer(remoteAddr string) bool {
+	host, _, err := net.SplitHostPort(remoteAddr)
+	if err != nil {
+		host = remoteAddr
+	}
+	ip := net.ParseIP(host)
+	if ip == nil {
+		return false
+	}
+	for _, n := range p.proxies {
+		if n.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// constantTimeEqual compares two strings in time independent of their
+// contents.
+func constantTimeEqual(a, b string) bool {
+	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}

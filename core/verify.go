@@ -1,0 +1,292 @@
+package core
+
+import (
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// verifyKind is what a request must be signed with.
+type verifyKind int
+
+const (
+	// kindProtected: consumer and access token (three-legged).
+	kindProtected verifyKind = iota
+	// kindTwoLegged: consumer only; a token, when present, is checked as
+	// an access token.
+	kindTwoLegged
+	// kindInitiate: consumer only, with oauth_callback (RFC 5849 §2.1).
+	kindInitiate
+	// kindExchange: consumer, request token and oauth_verifier (§2.3).
+	kindExchange
+)
+
+// verified is the outcome of a successful verify.
+type verified struct {
+	req      *signedRequest
+	consumer *Consumer
+	access   *AccessToken  // kindProtected
+	request  *RequestToken // kindExchange
+	method   string
+}
+
+// Verify checks a three-legged request (signed with consumer and access
+// token credentials) and returns its grant. Failures are *Error values with
+// the status and oauth_problem of RFC 5849 §3.2 and the Problem Reporting
+// extension; a store failure is a 5xx *Error. The checks run in this order:
+// syntax, timestamp window, consumer and token lookup (with dummy secrets
+// for unknown ones), signature (constant time), token state, body hash,
+// and last the nonce, so unsigned requests never write to the nonce store.
+func (p *Provider) Verify(r *http.Request) (*Grant, error) {
+	v, err := p.verify(r, kindProtected)
+	if err != nil {
+		return nil, err
+	}
+	return p.grant(v), nil
+}
+
+// VerifyTwoLegged checks a request signed by a consumer alone (no
+// oauth_token, or an empty one). A request that does carry a token is
+// checked as a three-legged one.
+func (p *Provider) VerifyTwoLegged(r *http.Request) (*Grant, error) {
+	v, err := p.verify(r, kindTwoLegged)
+	if err != nil {
+		return nil, err
+	}
+	return p.grant(v), nil
+}
+
+func (p *Provider) grant(v *verified) *Grant {
+	g := &Grant{Consumer: v.consumer, SignatureMethod: v.method}
+	if v.access != nil {
+		g.Token, g.UserID, g.Scopes = v.access, v.access.UserID, v.access.Scopes
+	} else {
+		g.Scopes = p.consumerScopes(v.consumer)
+	}
+	return g
+}
+
+func (p *Provider) verify(r *http.Request, kind verifyKind) (*verified, error) {
+	sr, err := p.parseRequest(r)
+	if err != nil {
+		return nil, err
+	}
+	return p.check(r, sr, kind)
+}
+
+// check verifies a parsed request.
+func (p *Provider) check(r *http.Request, sr *signedRequest, kind verifyKind) (*verified, error) {
+	var err error
+	pr := &sr.proto
+	if kind == kindTwoLegged && pr.token != "" {
+		kind = kindProtected
+	}
+
+	// Syntax.
+	var absent []string
+	need := func(v, name string) {
+		if v == "" {
+			absent = append(absent, name)
+		}
+	}
+	need(pr.consumerKey, "oauth_consumer_key")
+	need(pr.signatureMethod, "oauth_signature_method")
+	need(pr.signature, "oauth_signature")
+	plaintext := pr.signatureMethod == PLAINTEXT
+	if !plaintext {
+		// RFC 5849 §3.1 lets PLAINTEXT omit timestamp and nonce.
+		need(pr.timestamp, "oauth_timestamp")
+		need(pr.nonce, "oauth_nonce")
+	}
+	switch kind {
+	case kindProtected:
+		need(pr.token, "oauth_token")
+	case kindInitiate:
+		need(pr.callback, "oauth_callback")
+	case kindExchange:
+		need(pr.token, "oauth_token")
+		need(pr.verifier, "oauth_verifier")
+	}
+	if len(absent) > 0 {
+		e := badRequest(ProblemParameterAbsent, "required OAuth parameters are missing")
+		e.ParametersAbsent = absent
+		return nil, e
+	}
+	if kind == kindInitiate && pr.token != "" {
+		return nil, badRequest(ProblemParameterRejected, "a request token request must not carry oauth_token")
+	}
+	if pr.seen&seenVersion != 0 && pr.version != "1.0" {
+		return nil, badRequest(ProblemVersionRejected, "oauth_version must be 1.0")
+	}
+	m, ok := p.methods[pr.signatureMethod]
+	if !ok {
+		return nil, badRequest(ProblemSignatureMethodRejected, "the signature method is not supported")
+	}
+	if plaintext && !sr.https && !p.plainHTTP {
+		return nil, badRequest(ProblemSignatureMethodRejected, "PLAINTEXT is accepted over TLS only")
+	}
+	if pr.seen&seenBodyHash != 0 && m.Hash() == 0 {
+		return nil, badRequest(ProblemParameterRejected, "oauth_body_hash needs a signature method with a hash")
+	}
+
+	// Timestamp window.
+	now := p.now()
+	var ts int64
+	if pr.timestamp != "" {
+		ts, err = parseTimestamp(pr.timestamp)
+		if err != nil {
+			return nil, badRequest(ProblemParameterRejected, "oauth_timestamp must be a positive integer of seconds")
+		}
+		lo, hi := now.Add(-p.past).Unix(), now.Add(p.future).Unix()
+		if ts < lo || ts > hi {
+			e := unauthorized(ProblemTimestampRefused, "oauth_timestamp is outside the accepted window")
+			e.AcceptableTimestamps = strconv.FormatInt(lo, 10) + "-" + strconv.FormatInt(hi, 10)
+			return nil, e
+		}
+	}
+
+	// Lookups. Unknown keys still cost a full signature check, with dummy
+	// secrets, so timing does not tell which keys exist.
+	ctx := r.Context()
+	v := &verified{req: sr, method: m.Name()}
+	keys := Keys{ConsumerSecret: p.dummy, TokenSecret: ""}
+	v.consumer, err = p.store.GetConsumer(ctx, pr.consumerKey)
+	switch {
+	case err == nil:
+		keys.ConsumerSecret = v.consumer.Secret
+	case !errors.Is(err, ErrNotFound):
+		return nil, storeError(err)
+	}
+	tokenKnown := true
+	switch kind {
+	case kindProtected:
+		v.access, err = p.store.GetAccessToken(ctx, pr.token)
+		if err == nil {
+			keys.TokenSecret = v.access.Secret
+		}
+	case kindExchange:
+		v.request, err = p.store.GetRequestToken(ctx, pr.token)
+		if err == nil {
+			keys.TokenSecret = v.request.Secret
+		}
+	}
+	switch {
+	case err == nil:
+	case errors.Is(err, ErrNotFound):
+		tokenKnown, keys.TokenSecret = false, p.dummy
+	default:
+		return nil, storeError(err)
+	}
+	if isRSA(m) && v.consumer != nil {
+		if v.consumer.RSAPublicKey == "" {
+			return nil, badRequest(ProblemSignatureMethodRejected, "the consumer has no RSA public key registered")
+		}
+		if keys.PublicKey, err = ParseRSAPublicKey(v.consumer.RSAPublicKey); err != nil {
+			return nil, badRequest(ProblemSignatureMethodRejected, "the consumer's registered RSA public key is unusable")
+		}
+	}
+
+	// Signature.
+	base := appendBaseString(nil, r.Method, sr.baseURI, sr.params)
+	sigErr := errSkipped
+	if v.consumer != nil || !isRSA(m) {
+		sigErr = m.Verify(base, pr.signature, keys)
+	}
+	if v.consumer == nil {
+		return nil, unauthorized(ProblemConsumerKeyUnknown, "the consumer key is not known")
+	}
+	if !tokenKnown {
+		return nil, unauthorized(ProblemTokenRejected, "the token is not known")
+	}
+	if sigErr != nil {
+		return nil, unauthorized(ProblemSignatureInvalid, "the signature does not match")
+	}
+
+	// Token state.
+	switch kind {
+	case kindProtected:
+		at := v.access
+		switch {
+		case at.ConsumerKey != v.consumer.Key:
+			return nil, unauthorized(ProblemTokenRejected, "the token was not issued to this consumer")
+		case at.Revoked:
+			return nil, unauthorized(ProblemTokenRevoked, "the token has been revoked")
+		case at.Expired(now):
+			return nil, unauthorized(ProblemTokenExpired, "the token has expired")
+		}
+	case kindExchange:
+		if err := p.checkExchange(v.request, v.consumer, pr.verifier, now); err != nil {
+			return nil, err
+		}
+	}
+
+	// Body hash (OAuth Request Body Hash).
+	if pr.seen&seenBodyHash != 0 {
+		h := m.Hash().New()
+		h.Write(sr.body)
+		if !constantTimeEqual(base64.StdEncoding.EncodeToString(h.Sum(nil)), pr.bodyHash) {
+			return nil, unauthorized(ProblemSignatureInvalid, "oauth_body_hash does not match the body")
+		}
+	}
+
+	// Nonce, last.
+	if pr.nonce != "" || !plaintext {
+		n := Nonce{ConsumerKey: pr.consumerKey, Token: pr.token, Nonce: pr.nonce, Timestamp: time.Unix(ts, 0)}
+		if err := p.nonces.UseNonce(ctx, n); err != nil {
+			if errors.Is(err, ErrNonceUsed) {
+				return nil, unauthorized(ProblemNonceUsed, "the nonce was already used with this timestamp")
+			}
+			return nil, storeError(err)
+		}
+	}
+	return v, nil
+}
+
+var errSkipped = errors.New("signature not checked")
+
+func isRSA(m SignatureMethod) bool {
+	_, ok := m.(rsaMethod)
+	return ok
+}
+
+// checkExchange checks a request token presented with its verifier.
+func (p *Provider) checkExchange(rt *RequestToken, c *Consumer, verifier string, now time.Time) error {
+	switch {
+	case rt.ConsumerKey != c.Key:
+		return unauthorized(ProblemTokenRejected, "the token was not issued to this consumer")
+	case rt.State == StateUsed:
+		return unauthorized(ProblemTokenUsed, "the request token was already exchanged")
+	case rt.State == StateDenied:
+		return unauthorized(ProblemUserRefused, "the user refused access")
+	case !now.Before(rt.ExpiresAt):
+		return unauthorized(ProblemTokenExpired, "the request token has expired")
+	case rt.State != StateAuthorized:
+		return unauthorized(ProblemTokenRejected, "the request token is not authorized yet")
+	case !constantTimeEqual(rt.Verifier, verifier):
+		return unauthorized(ProblemVerifierInvalid, "the verifier does not match")
+	}
+	return nil
+}
+
+// parseTimestamp parses decimal seconds: digits only, no sign, no spaces.
+func parseTimestamp(s string) (int64, error) {
+	if s == "" || len(s) > 18 {
+		return 0, strconv.ErrSyntax
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, strconv.ErrSyntax
+		}
+	}
+	return strconv.ParseInt(s, 10, 64)
+}
+
+// consumerScopes returns what c may be granted.
+func (p *Provider) consumerScopes(c *Consumer) []string {
+	if len(c.Scopes) > 0 {
+		return c.Scopes
+	}
+	return p.scopeNames
+}
