@@ -1,0 +1,37 @@
+// Package core is a complete OAuth 1.0a service provider (RFC 5849) on the
+// standard library alone: signature base strings and all six signature
+// methods (HMAC-SHA1, HMAC-SHA256, HMAC-SHA512, RSA-SHA1, RSA-SHA256,
+// PLAINTEXT), timestamp and nonce checks, the token lifecycle (request token,
+// user approval with verifier, one-time exchange, access token, expiry,
+// revocation), two-legged requests, body hashes, problem reporting,
+// consumer registration, scopes, and net/http handlers and middleware.
+//
+// A Provider is built from a Config whose only required field is a Store;
+// core/memstore is an in-memory one and the gormstore package a SQL one.
+// Everything the provider decides goes through three small store
+// interfaces (ConsumerStore, TokenStore, NonceStore) whose contracts are in
+// their doc comments and checked by core/storetest.
+//
+// # Verification
+//
+// Verify and VerifyTwoLegged check a request in a fixed order: syntax
+// (parameters from the Authorization header, the query and a form body;
+// a repeated protocol parameter is refused), the timestamp window, the
+// consumer and token lookup (an unknown key still costs a signature check
+// with a dummy secret), the signature (compared in constant time), the
+// token's state, the body hash, and last the nonce, so that unsigned junk
+// never writes to the nonce store.
+//
+// # Errors
+//
+// Every failure is an *Error carrying an HTTP status and an oauth_problem
+// code; WriteError is the one renderer, so the net/http, Gin and Echo
+// adapters answer byte for byte alike. Store failures become 500 or 503 with
+// a generic body: never a 401, never a success.
+//
+// # Proxies
+//
+// The base string URI comes from r.TLS and r.Host. Behind a reverse proxy,
+// set Config.TrustedProxies (then Forwarded, X-Forwarded-Proto and
+// X-Forwarded-Host are believed from those peers only) or Config.PublicURL.
+package core
