@@ -24,14 +24,14 @@ func ParseAuthorizationHeader(h string) (params []Param, realm string, err error
 }
 
 func parseAuthorization(ps []Param, h string) ([]Param, string, error) {
-	h = strings.TrimLeft(h, " \t")
+	h = skipSpace(h)
 	if len(h) < 5 || !strings.EqualFold(h[:5], "OAuth") || (len(h) > 5 && h[5] != ' ' && h[5] != '\t') {
 		return ps, "", errNotOAuth
 	}
 	s := h[5:]
 	realm := ""
 	for {
-		s = strings.TrimLeft(s, " \t")
+		s = skipSpace(s)
 		if s == "" {
 			return ps, realm, nil
 		}
@@ -40,7 +40,7 @@ func parseAuthorization(ps []Param, h string) ([]Param, string, error) {
 			return ps, "", errHeaderSyntax
 		}
 		name := strings.TrimRight(s[:eq], " \t")
-		s = strings.TrimLeft(s[eq+1:], " \t")
+		s = skipSpace(s[eq+1:])
 		if len(s) == 0 || s[0] != '"' {
 			return ps, "", errHeaderSyntax
 		}
@@ -49,7 +49,7 @@ func parseAuthorization(ps []Param, h string) ([]Param, string, error) {
 			return ps, "", errHeaderSyntax
 		}
 		raw := s[1 : 1+end]
-		s = strings.TrimLeft(s[2+end:], " \t")
+		s = skipSpace(s[2+end:])
 		if s != "" {
 			if s[0] != ',' {
 				return ps, "", errHeaderSyntax
@@ -70,6 +70,14 @@ func parseAuthorization(ps []Param, h string) ([]Param, string, error) {
 		}
 		ps = append(ps, Param{k, v})
 	}
+}
+
+// skipSpace drops leading spaces and tabs.
+func skipSpace(s string) string {
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	return s
 }
 
 // BaseStringURI normalizes an absolute http or https URL as RFC 5849

@@ -14,8 +14,7 @@ type Param struct {
 var errBadEncoding = errors.New("malformed percent-encoding")
 
 func unreserved(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-		c == '-' || c == '.' || c == '_' || c == '~'
+	return (c|0x20)-'a' < 26 || c-'0' < 10 || c == '-' || c == '.' || c == '_' || c == '~'
 }
 
 const upperHex = "0123456789ABCDEF"
@@ -37,13 +36,18 @@ func PercentEncode(s string) string {
 }
 
 func appendEncoded(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if unreserved(c) {
-			b = append(b, c)
-		} else {
-			b = append(b, '%', upperHex[c>>4], upperHex[c&15])
+	for len(s) > 0 {
+		i := 0
+		for i < len(s) && unreserved(s[i]) {
+			i++
 		}
+		b = append(b, s[:i]...)
+		if i == len(s) {
+			break
+		}
+		c := s[i]
+		b = append(b, '%', upperHex[c>>4], upperHex[c&15])
+		s = s[i+1:]
 	}
 	return b
 }
