@@ -1,0 +1,101 @@
+package ginoauth_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/go-oauth1/provider/core"
+	"github.com/go-oauth1/provider/core/memstore"
+	"github.com/go-oauth1/provider/core/oauthtest"
+	"github.com/go-oauth1/provider/ginoauth"
+)
+
+// currentUser stands in for the application's login session.
+func currentUser(c *gin.Context) string { return "alice" }
+
+// A Gin service with the token endpoints, a consent page, a protected
+// three-legged route and a two-legged one. The end of the example signs
+// one request, as a client would.
+func Example() {
+	gin.SetMode(gin.ReleaseMode)
+	p, err := core.New(core.Config{
+		Store: memstore.New(),
+		Scopes: []core.Scope{
+			{Name: "read", Description: "Read your profile"},
+			{Name: "write", Description: "Post notes as you"},
+		},
+	})
+	if err != nil {
+		panic(err)
+	}
+
+	r := gin.New()
+	// POST /oauth/request_token and POST /oauth/access_token.
+	ginoauth.Register(r.Group("/oauth"), p)
+
+	// The consent page is the application's: show who asks for what...
+	r.GET("/oauth/authorize", func(c *gin.Context) {
+		ar, err := ginoauth.Authorization(c, p)
+		if err != nil {
+			p.WriteError(c.Writer, err)
+			return
+		}
+		c.String(http.StatusOK, "%s asks for %v", ar.Consumer.Name, ar.Scopes)
+	})
+	// ...and finish with the user's answer: a redirect to the consumer's
+	// callback, or the verifier to copy for oob clients.
+	r.POST("/oauth/authorize", func(c *gin.Context) {
+		if c.PostForm("action") == "deny" {
+			if u, err := ginoauth.Deny(c, p); err != nil {
+				p.WriteError(c.Writer, err)
+			} else if u == "" {
+				c.String(http.StatusOK, "Access denied.")
+			}
+			return
+		}
+		a, err := ginoauth.Approve(c, p, currentUser(c), nil)
+		if err != nil {
+			p.WriteError(c.Writer, err)
+			return
+		}
+		if a.OOB {
+			c.String(http.StatusOK, "Your verifier: %s", a.Verifier)
+		}
+	})
+
+	// Protected routes: three-legged with scope read, and two-legged.
+	r.GET("/api/me", ginoauth.Middleware(p, ginoauth.RequireScopes("read")), func(c *gin.Context) {
+		g, _ := ginoauth.GrantFrom(c)
+		c.JSON(http.StatusOK, gin.H{"user": g.UserID, "scopes": g.Scopes})
+	})
+	r.GET("/api/ping", ginoauth.Middleware(p, ginoauth.TwoLegged()), func(c *gin.Context) {
+		g, _ := ginoauth.GrantFrom(c)
+		c.String(http.StatusOK, "pong, %s", g.Consumer.Name)
+	})
+
+	// A client registers, then signs a two-legged request.
+	client, err := p.RegisterConsumer(context.Background(), core.ConsumerRegistration{Name: "Printer"})
+	if err != nil {
+		panic(err)
+	}
+	req := httptest.NewRequest("GET", "/api/ping", nil)
+	signer := oauthtest.Signer{ConsumerKey: client.Key, ConsumerSecret: client.Secret, Method: core.HMACSHA256}
+	if err := signer.Sign(req); err != nil {
+		panic(err)
+	}
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, req)
+	fmt.Println(w.Code, w.Body)
+
+	// An unsigned request to a protected route.
+	w = httptest.NewRecorder()
+	r.ServeHTTP(w, httptest.NewRequest("GET", "/api/me", nil))
+	fmt.Println(w.Code, w.Body)
+	// Output:
+	// 200 pong, Printer
+	// 400 oauth_parameters_absent=oauth_consumer_key%26oauth_signature_method%26oauth_signature%26oauth_timestamp%26oauth_nonce%26oauth_token&oauth_problem=parameter_absent&oauth_problem_advice=required+OAuth+parameters+are+missing
+}

@@ -1,0 +1,177 @@
+package ginoauth
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/go-oauth1/provider/core"
+)
+
+// RouteOption configures Register.
+type RouteOption func(*routeConfig)
+
+type routeConfig struct {
+	requestToken, accessToken string
+	allowGET                  bool
+}
+
+// Paths replaces the default paths, "/request_token" and "/access_token",
+// relative to the routes passed to Register. An empty path keeps its default.
+func Paths(requestToken, accessToken string) RouteOption {
+	return func(c *routeConfig) {
+		if requestToken != "" {
+			c.requestToken = requestToken
+		}
+		if accessToken != "" {
+			c.accessToken = accessToken
+		}
+	}
+}
+
+// AllowGET also answers GET on both token endpoints (the OAuth parameters
+// then come in the Authorization header or the query). By default only POST
+// is routed.
+func AllowGET() RouteOption { return func(c *routeConfig) { c.allowGET = true } }
+
+// Register mounts p's temporary credential (POST /request_token) and token
+// credential (POST /access_token) endpoints on r, which may be the engine
+// or any group: Register(router.Group("/oauth"), p) serves
+// /oauth/request_token and /oauth/access_token.
+func Register(r gin.IRoutes, p *core.Provider, opts ...RouteOption) {
+	c := routeConfig{requestToken: "/request_token", accessToken: "/access_token"}
+	for _, o := range opts {
+		o(&c)
+	}
+	methods := []string{http.MethodPost}
+	if c.allowGET {
+		methods = append(methods, http.MethodGet)
+	}
+	r.Match(methods, c.requestToken, gin.WrapH(p.RequestTokenHandler()))
+	r.Match(methods, c.accessToken, gin.WrapH(p.AccessTokenHandler()))
+}
+
+// Option configures Middleware.
+type Option func(*middleware)
+
+type middleware struct {
+	auth    []core.AuthOption
+	onError func(*gin.Context, error)
+	skip    func(*gin.Context) bool
+}
+
+// TwoLegged accepts requests signed by a consumer alone, without a token
+// (see core.TwoLegged). The grant then has no Token and no UserID.
+func TwoLegged() Option {
+	return func(m *middleware) { m.auth = append(m.auth, core.TwoLegged()) }
+}
+
+// RequireScopes refuses a grant that lacks any of scopes with 403
+// permission_denied.
+func RequireScopes(scopes ...string) Option {
+	return func(m *middleware) { m.auth = append(m.auth, core.RequireScopes(scopes...)) }
+}
+
+// Optional lets a request without any OAuth parameter through with no grant
+// (GrantFrom reports false); a request that carries OAuth parameters must
+// still verify.
+func Optional() Option {
+	return func(m *middleware) { m.auth = append(m.auth, core.Optional()) }
+}
+
+// ErrorHandler replaces the default error answer, core's WriteError with the
+// provider's realm. err is an *core.Error or a store failure (see
+// core.AsError). The chain is aborted after h returns.
+func ErrorHandler(h func(c *gin.Context, err error)) Option {
+	return func(m *middleware) { m.onError = h }
+}
+
+// Skipper lets requests for which skip returns true through untouched: not
+// verified, no grant.
+func Skipper(skip func(c *gin.Context) bool) Option {
+	return func(m *middleware) { m.skip = skip }
+}
+
+// Middleware returns Gin middleware that authenticates each request with p:
+// three-legged (signed with a consumer and an access token) unless
+// TwoLegged is given. On success the grant is put in the request's context,
+// where GrantFrom and core.FromContext find it, and the chain goes on. On
+// failure the error is written (byte for byte as core.WriteError does,
+// unless ErrorHandler says otherwise) and the chain is aborted.
+func Middleware(p *core.Provider, opts ...Option) gin.HandlerFunc {
+	m := middleware{onError: func(c *gin.Context, err error) { p.WriteError(c.Writer, err) }}
+	for _, o := range opts {
+		o(&m)
+	}
+	return func(c *gin.Context) {
+		if m.skip != nil && m.skip(c) {
+			c.Next()
+			return
+		}
+		g, err := p.Authenticate(c.Request, m.auth...)
+		if err != nil {
+			m.onError(c, err)
+			c.Abort()
+			return
+		}
+		if g != nil {
+			c.Request = c.Request.WithContext(core.NewContext(c.Request.Context(), g))
+		}
+		c.Next()
+	}
+}
+
+// GrantFrom returns the grant Middleware verified for this request: the
+// consumer, and for three-legged requests the access token and user. It is
+// false when there is none (an Optional anonymous request, a skipped one, or
+// a route without Middleware).
+func GrantFrom(c *gin.Context) (*core.Grant, bool) {
+	return core.FromContext(c.Request.Context())
+}
+
+// Authorization returns the pending authorization named by the request's
+// oauth_token (query or form), for the application's consent page to show
+// the consumer and the requested scopes. See core.Provider.ParseAuthorization.
+func Authorization(c *gin.Context, p *core.Provider) (*core.AuthorizationRequest, error) {
+	return p.ParseAuthorization(c.Request)
+}
+
+// Approve records userID's consent to the request token named by the
+// request's oauth_token (query or form); scopes narrows the requested
+// scopes (nil grants all of them). When the consumer gave a callback it
+// answers 302 to it, with oauth_token and oauth_verifier added; for oob it
+// writes nothing and the application shows the returned Verifier. On error
+// nothing is written: render it with p.WriteError or a page of your own.
+func Approve(c *gin.Context, p *core.Provider, userID string, scopes []string) (*core.Approval, error) {
+	ar, err := p.ParseAuthorization(c.Request)
+	if err != nil {
+		return nil, err
+	}
+	a, err := p.Approve(c.Request.Context(), ar.Token, userID, scopes)
+	if err != nil {
+		return nil, err
+	}
+	if a.RedirectURL != "" {
+		c.Redirect(http.StatusFound, a.RedirectURL)
+	}
+	return a, nil
+}
+
+// Deny records the user's refusal of the request token named by the
+// request's oauth_token. When the consumer gave a callback it answers 302 to
+// it, with denied=TOKEN added, and returns that URL; for oob it writes
+// nothing and returns "". On error nothing is written.
+func Deny(c *gin.Context, p *core.Provider) (redirectURL string, err error) {
+	ar, err := p.ParseAuthorization(c.Request)
+	if err != nil {
+		return "", err
+	}
+	u, err := p.Deny(c.Request.Context(), ar.Token)
+	if err != nil {
+		return "", err
+	}
+	if u != "" {
+		c.Redirect(http.StatusFound, u)
+	}
+	return u, nil
+}
