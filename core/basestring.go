@@ -31,16 +31,26 @@ func parseAuthorization(ps []Param, h string) ([]Param, string, error) {
 	s := h[5:]
 	realm := ""
 	for {
-		s = skipSpace(s)
+		// Skip whitespace and empty list elements (RFC 9110 §5.6.1).
+		for len(s) > 0 && (s[0] == ' ' || s[0] == '\t' || s[0] == ',') {
+			s = s[1:]
+		}
 		if s == "" {
 			return ps, realm, nil
 		}
-		eq := strings.IndexByte(s, '=')
-		if eq <= 0 {
+		n := 0
+		for n < len(s) && tokenChar(s[n]) {
+			n++
+		}
+		if n == 0 {
 			return ps, "", errHeaderSyntax
 		}
-		name := strings.TrimRight(s[:eq], " \t")
-		s = skipSpace(s[eq+1:])
+		name := s[:n]
+		s = skipSpace(s[n:])
+		if len(s) == 0 || s[0] != '=' {
+			return ps, "", errHeaderSyntax
+		}
+		s = skipSpace(s[1:])
 		if len(s) == 0 || s[0] != '"' {
 			return ps, "", errHeaderSyntax
 		}
@@ -50,19 +60,16 @@ func parseAuthorization(ps []Param, h string) ([]Param, string, error) {
 		}
 		raw := s[1 : 1+end]
 		s = skipSpace(s[2+end:])
-		if s != "" {
-			if s[0] != ',' {
-				return ps, "", errHeaderSyntax
-			}
-			s = s[1:]
-		}
-		if name == "realm" {
-			realm = raw
-			continue
+		if s != "" && s[0] != ',' {
+			return ps, "", errHeaderSyntax
 		}
 		k, err := decode(name, false)
-		if err != nil || k == "" {
+		if err != nil {
 			return ps, "", errHeaderSyntax
+		}
+		if k == "realm" {
+			realm = raw
+			continue
 		}
 		v, err := decode(raw, false)
 		if err != nil {
@@ -70,6 +77,11 @@ func parseAuthorization(ps []Param, h string) ([]Param, string, error) {
 		}
 		ps = append(ps, Param{k, v})
 	}
+}
+
+// tokenChar reports whether c may appear in an HTTP token (RFC 9110 §5.6.2).
+func tokenChar(c byte) bool {
+	return unreserved(c) || strings.IndexByte("!#$%&'*+^`|", c) >= 0
 }
 
 // skipSpace drops leading spaces and tabs.
@@ -156,7 +168,7 @@ func splitHostPort(host string) (name, port string, err error) {
 		return name, port, nil
 	}
 	name, port, hasPort := strings.Cut(host, ":")
-	if name == "" || strings.ContainsAny(name, "/?#@ ") {
+	if name == "" || strings.ContainsAny(name, "/?#@ %") {
 		return "", "", errBadURI
 	}
 	if hasPort && !validPort(port) {

@@ -246,7 +246,7 @@ type AuthorizationRequest struct {
 // returns the pending authorization it names (see Authorization).
 func (p *Provider) ParseAuthorization(r *http.Request) (*AuthorizationRequest, error) {
 	token := r.URL.Query().Get("oauth_token")
-	if token == "" && r.Method == http.MethodPost && formContentType(r.Header.Get("Content-Type")) {
+	if token == "" && r.Method == http.MethodPost && r.Body != nil && formContentType(r.Header.Get("Content-Type")) {
 		r.Body = http.MaxBytesReader(nil, r.Body, p.maxBody)
 		token = r.PostFormValue("oauth_token")
 	}
@@ -332,12 +332,15 @@ func (p *Provider) Approve(ctx context.Context, token, userID string, scopes []s
 	}
 	granted := rt.Scopes
 	if scopes != nil {
+		granted = []string{}
 		for _, s := range scopes {
 			if !slices.Contains(rt.Scopes, s) {
 				return nil, badRequest(ProblemParameterRejected, "the scope "+s+" was not requested")
 			}
+			if !slices.Contains(granted, s) {
+				granted = append(granted, s)
+			}
 		}
-		granted = scopes
 	}
 	verifier, err := p.randomString(16)
 	if err != nil {

@@ -90,20 +90,13 @@ func (m hmacMethod) Sign(base []byte, k Keys) (string, error) {
 }
 
 func (m hmacMethod) Verify(base []byte, signature string, k Keys) error {
-	want := m.sum(base, k)
-	var buf [sha512.Size + 3]byte
-	got := buf[:]
-	if base64.StdEncoding.DecodedLen(len(signature)) > len(buf) {
-		// Still do the work of a compare, on a value that cannot match.
-		got = got[:0]
-	} else {
-		n, err := base64.StdEncoding.Decode(got, []byte(signature))
-		if err != nil {
-			n = 0
-		}
-		got = got[:n]
-	}
-	if !hmac.Equal(want, got) {
+	// Compare the base64 text itself: the decoder would also accept other
+	// spellings (line breaks, non-zero padding bits) of the same bytes.
+	var buf [88]byte // base64 of a SHA-512 sum
+	sum := m.sum(base, k)
+	want := buf[:base64.StdEncoding.EncodedLen(len(sum))]
+	base64.StdEncoding.Encode(want, sum)
+	if subtle.ConstantTimeCompare(want, []byte(signature)) != 1 {
 		return ErrSignature
 	}
 	return nil
@@ -138,9 +131,9 @@ func (m rsaMethod) Verify(base []byte, signature string, k Keys) error {
 	if k.PublicKey == nil {
 		return errors.New("oauth1: " + m.name + " needs a public key")
 	}
-	sig, err := base64.StdEncoding.DecodeString(signature)
-	if err != nil {
-		return ErrSignature
+	sig, err := base64.StdEncoding.Strict().DecodeString(signature)
+	if err != nil || base64.StdEncoding.EncodeToString(sig) != signature {
+		return ErrSignature // only the canonical spelling is accepted
 	}
 	if rsa.VerifyPKCS1v15(k.PublicKey, m.hash, m.digest(base), sig) != nil {
 		return ErrSignature

@@ -1,6 +1,11 @@
 package core
 
-import "net/http"
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"strings"
+)
 
 // AuthOption configures Authenticate and Middleware.
 type AuthOption func(*authOptions)
@@ -40,6 +45,9 @@ func (p *Provider) Authenticate(r *http.Request, opts ...AuthOption) (*Grant, er
 	}
 	sr, err := p.parseRequest(r)
 	if err != nil {
+		if o.optional && !mentionsOAuth(r) {
+			return nil, nil // a malformed query is the handler's business
+		}
 		return nil, err
 	}
 	if o.optional && !sr.anyAuth {
@@ -73,4 +81,22 @@ func (p *Provider) Middleware(opts ...AuthOption) func(http.Handler) http.Handle
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// mentionsOAuth reports whether r carries an OAuth Authorization header or
+// "oauth_" in its query or (already read) form body.
+func mentionsOAuth(r *http.Request) bool {
+	if h := skipSpace(r.Header.Get("Authorization")); len(h) >= 5 && strings.EqualFold(h[:5], "OAuth") {
+		return true
+	}
+	if strings.Contains(r.URL.RawQuery, "oauth_") {
+		return true
+	}
+	if r.GetBody != nil {
+		if b, err := r.GetBody(); err == nil {
+			body, _ := io.ReadAll(b)
+			return bytes.Contains(body, []byte("oauth_"))
+		}
+	}
+	return false
 }

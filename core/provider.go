@@ -68,7 +68,9 @@ type Config struct {
 	TrustedProxies []string
 	// PublicURL, when set (e.g. "https://api.example.com"), fixes the
 	// scheme and host of every signature base string URI; forwarding
-	// headers are then ignored.
+	// headers are then ignored. A path in it (e.g. "https://example.com/api"
+	// for a service mounted under /api behind a proxy that strips it) is
+	// put before the request's path.
 	PublicURL string
 	// Scopes are the permissions the provider knows. With none, scopes are
 	// not used: the scope parameter is refused and grants carry none.

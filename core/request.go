@@ -118,20 +118,23 @@ func (p *Provider) parseRequest(r *http.Request) (*signedRequest, error) {
 		}
 		// Another scheme (Basic, Bearer) carries no OAuth parameters.
 	}
+	fromHeader := len(sr.params)
 	if sr.params, err = parseForm(sr.params, r.URL.RawQuery); err != nil {
 		return nil, badRequest(ProblemParameterRejected, "the query string has a malformed percent-encoding")
 	}
+	fromQuery := len(sr.params)
 	if formContentType(r.Header.Get("Content-Type")) {
 		body, err := readBody(r, p.maxBody)
 		if err != nil {
 			return nil, err
 		}
 		sr.form = true
+		fromQuery = len(sr.params)
 		if sr.params, err = parseForm(sr.params, string(body)); err != nil {
 			return nil, badRequest(ProblemParameterRejected, "the form body has a malformed percent-encoding")
 		}
 	}
-	if err := sr.collectProtocol(); err != nil {
+	if err := sr.collectProtocol(fromHeader, fromQuery); err != nil {
 		return nil, err
 	}
 	if sr.proto.seen&seenBodyHash != 0 {
@@ -154,15 +157,29 @@ func (p *Provider) parseRequest(r *http.Request) (*signedRequest, error) {
 	return sr, nil
 }
 
-// collectProtocol picks the oauth_* parameters out of params; a repeated one
-// is a 400, wherever the two copies came from.
-func (sr *signedRequest) collectProtocol() error {
+// collectProtocol picks the oauth_* parameters out of params, where
+// params[:fromHeader] came from the Authorization header,
+// params[fromHeader:fromQuery] from the query and the rest from the body.
+// The protocol parameters must all come from one of the three (RFC 5849
+// §3.5), and none may be repeated.
+func (sr *signedRequest) collectProtocol(fromHeader, fromQuery int) error {
 	pr := &sr.proto
-	for _, prm := range sr.params {
+	source := -1
+	for i, prm := range sr.params {
 		if !strings.HasPrefix(prm.Key, "oauth_") {
 			continue
 		}
 		sr.anyAuth = true
+		src := 0
+		if i >= fromQuery {
+			src = 2
+		} else if i >= fromHeader {
+			src = 1
+		}
+		if source >= 0 && src != source {
+			return badRequest(ProblemParameterRejected, "the protocol parameters must all be sent in one place: the Authorization header, the query or the form body")
+		}
+		source = src
 		dst, bit := pr.field(prm.Key)
 		if dst == nil {
 			continue // unknown extension parameters are signed, not interpreted

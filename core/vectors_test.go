@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -29,10 +30,10 @@ const (
 	rfc3541Base       = "POST&http%3A%2F%2Fexample.com%2Frequest&a2%3Dr%2520b%26a3%3D2%2520q%26a3%3Da%26b5%3D%253D%25253D%26c%2540%3D%26c2%3D%26oauth_consumer_key%3D9djdj82h48djs9d2%26oauth_nonce%3D7d8f3e4a%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D137131201%26oauth_token%3Dkkk9d7dh3k39sjv7"
 )
 
-// rfc3541Params returns the parameters of the §3.4.1.1 request: the header's
+// vecRFC3541Params returns the parameters of the §3.4.1.1 request: the header's
 // (parsed with ParseAuthorizationHeader, oauth_signature included), the
 // query's and the form body's "c2&a3=2+q" (decoded by hand).
-func rfc3541Params(t *testing.T) []core.Param {
+func vecRFC3541Params(t *testing.T) []core.Param {
 	t.Helper()
 	ps, realm, err := core.ParseAuthorizationHeader(rfc3541Header)
 	if err != nil {
@@ -56,11 +57,11 @@ func rfc3541Params(t *testing.T) []core.Param {
 	return ps
 }
 
-func withoutSignature(ps []core.Param) []core.Param {
+func vecWithoutSignature(ps []core.Param) []core.Param {
 	return slices.DeleteFunc(slices.Clone(ps), func(p core.Param) bool { return p.Key == "oauth_signature" })
 }
 
-func mustMethod(t *testing.T, name string) core.SignatureMethod {
+func vecMethod(t *testing.T, name string) core.SignatureMethod {
 	t.Helper()
 	m, ok := core.Method(name)
 	if !ok {
@@ -69,11 +70,11 @@ func mustMethod(t *testing.T, name string) core.SignatureMethod {
 	return m
 }
 
-// checkSign signs base with method name and keys, compares with want, and
+// vecCheckSign signs base with method name and keys, compares with want, and
 // verifies want.
-func checkSign(t *testing.T, name, base string, k core.Keys, want string) {
+func vecCheckSign(t *testing.T, name, base string, k core.Keys, want string) {
 	t.Helper()
-	m := mustMethod(t, name)
+	m := vecMethod(t, name)
 	got, err := m.Sign([]byte(base), k)
 	if err != nil {
 		t.Fatalf("%s Sign: %v", name, err)
@@ -87,7 +88,7 @@ func checkSign(t *testing.T, name, base string, k core.Keys, want string) {
 }
 
 func TestRFC5849Section341(t *testing.T) {
-	ps := rfc3541Params(t)
+	ps := vecRFC3541Params(t)
 
 	var sig string
 	for _, p := range ps {
@@ -99,7 +100,7 @@ func TestRFC5849Section341(t *testing.T) {
 		t.Errorf("header oauth_signature decoded to %q", sig)
 	}
 
-	if got := core.NormalizeParameters(withoutSignature(ps)); got != rfc3541Normalized {
+	if got := core.NormalizeParameters(vecWithoutSignature(ps)); got != rfc3541Normalized {
 		t.Errorf("NormalizeParameters:\n got %s\nwant %s", got, rfc3541Normalized)
 	}
 
@@ -120,14 +121,14 @@ func TestRFC5849Section341(t *testing.T) {
 
 	// Erratum 2550: the RFC prints bYT5CMsGcbgUdFHObYMEfcx6bsw=.
 	k := core.Keys{ConsumerSecret: "j49sk3j29djd", TokenSecret: "dh893hdasih9"}
-	checkSign(t, core.HMACSHA1, rfc3541Base, k, "r6/TJjbCOr97/+UU0NsvSne7s5g=")
-	m := mustMethod(t, core.HMACSHA1)
+	vecCheckSign(t, core.HMACSHA1, rfc3541Base, k, "r6/TJjbCOr97/+UU0NsvSne7s5g=")
+	m := vecMethod(t, core.HMACSHA1)
 	if err := m.Verify([]byte(rfc3541Base), "bYT5CMsGcbgUdFHObYMEfcx6bsw=", k); !errors.Is(err, core.ErrSignature) {
 		t.Errorf("Verify(RFC's misprinted signature) = %v, want ErrSignature", err)
 	}
 
 	k = core.Keys{ConsumerSecret: "ECrDNoq1VYzzzzzzzzzyAK7TwZNtPnkqatqZZZZ", TokenSecret: "just-a-string    asdasd"}
-	pt, err := mustMethod(t, core.PLAINTEXT).Sign(nil, k)
+	pt, err := vecMethod(t, core.PLAINTEXT).Sign(nil, k)
 	if err != nil || pt != "ECrDNoq1VYzzzzzzzzzyAK7TwZNtPnkqatqZZZZ&just-a-string%20%20%20%20asdasd" {
 		t.Errorf("signing key = %q, %v", pt, err)
 	}
@@ -136,7 +137,7 @@ func TestRFC5849Section341(t *testing.T) {
 		{core.HMACSHA256, "wdfdHUKXHbOnOGZP8WFAWMSAmWzN3EVBWWgXGlC/Eo4="},
 		{core.HMACSHA512, "u/vlyZFDxOWOZ9UUXwRBJHvq8/T4jCA74ocRmn2ECnjUBTAeJiZIRU8hDTjS88Tz1fGONffMpdZxUkUTW3k1kg=="},
 	} {
-		t.Run(tc.method, func(t *testing.T) { checkSign(t, tc.method, rfc3541Base, k, tc.want) })
+		t.Run(tc.method, func(t *testing.T) { vecCheckSign(t, tc.method, rfc3541Base, k, tc.want) })
 	}
 }
 
@@ -238,7 +239,7 @@ func TestWalkThrough(t *testing.T) {
 				t.Fatal(err)
 			}
 			base := core.SignatureBaseString(tc.method, uri, tc.params)
-			checkSign(t, core.HMACSHA1, base, core.Keys{ConsumerSecret: cs, TokenSecret: tc.tokenSecret}, tc.want)
+			vecCheckSign(t, core.HMACSHA1, base, core.Keys{ConsumerSecret: cs, TokenSecret: tc.tokenSecret}, tc.want)
 		})
 	}
 }
@@ -253,7 +254,7 @@ func TestPlaintext(t *testing.T) {
 		{core.Keys{ConsumerSecret: "a b", TokenSecret: "c&d"}, "a%20b&c%26d"},
 	}
 	for _, tc := range tests {
-		checkSign(t, core.PLAINTEXT, "ignored base string", tc.k, tc.want)
+		vecCheckSign(t, core.PLAINTEXT, "ignored base string", tc.k, tc.want)
 	}
 }
 
@@ -277,7 +278,7 @@ func TestAppendixA(t *testing.T) {
 	if base != wantBase {
 		t.Errorf("base string:\n got %s\nwant %s", base, wantBase)
 	}
-	checkSign(t, core.HMACSHA1, wantBase, core.Keys{ConsumerSecret: "kd94hf93k423kf44", TokenSecret: "pfkkdhi9sl3r4s00"}, "tR3+Ty81lMeYAr/Fid0kMTYa/WM=")
+	vecCheckSign(t, core.HMACSHA1, wantBase, core.Keys{ConsumerSecret: "kd94hf93k423kf44", TokenSecret: "pfkkdhi9sl3r4s00"}, "tR3+Ty81lMeYAr/Fid0kMTYa/WM=")
 }
 
 func TestNVBaseString(t *testing.T) {
@@ -294,8 +295,8 @@ func TestNVBaseString(t *testing.T) {
 }
 
 func TestHMACBS(t *testing.T) {
-	checkSign(t, core.HMACSHA1, "bs", core.Keys{ConsumerSecret: "cs"}, "egQqG5AJep5sJ7anhXju1unge2I=")
-	checkSign(t, core.HMACSHA1, "bs", core.Keys{ConsumerSecret: "cs", TokenSecret: "ts"}, "VZVjXceV7JgPq/dOTnNmEfO0Fv8=")
+	vecCheckSign(t, core.HMACSHA1, "bs", core.Keys{ConsumerSecret: "cs"}, "egQqG5AJep5sJ7anhXju1unge2I=")
+	vecCheckSign(t, core.HMACSHA1, "bs", core.Keys{ConsumerSecret: "cs", TokenSecret: "ts"}, "VZVjXceV7JgPq/dOTnNmEfO0Fv8=")
 }
 
 func TestPercentEncode(t *testing.T) {
@@ -417,7 +418,7 @@ func TestRSASHA1AppendixA(t *testing.T) {
 		t.Errorf("base string:\n got %s\nwant %s", got, appendixARSABase)
 	}
 
-	m := mustMethod(t, core.RSASHA1)
+	m := vecMethod(t, core.RSASHA1)
 	k := core.Keys{PublicKey: pub}
 	if err := m.Verify([]byte(appendixARSABase), appendixARSASig, k); err != nil {
 		t.Errorf("Verify = %v, want nil", err)
@@ -429,7 +430,7 @@ func TestRSASHA1AppendixA(t *testing.T) {
 		t.Errorf("Verify(changed base) = %v, want ErrSignature", err)
 	}
 	// The same signature under RSA-SHA256 fails.
-	if err := mustMethod(t, core.RSASHA256).Verify([]byte(appendixARSABase), appendixARSASig, k); !errors.Is(err, core.ErrSignature) {
+	if err := vecMethod(t, core.RSASHA256).Verify([]byte(appendixARSABase), appendixARSASig, k); !errors.Is(err, core.ErrSignature) {
 		t.Errorf("RSA-SHA256 Verify(RSA-SHA1 signature) = %v, want ErrSignature", err)
 	}
 }
@@ -449,32 +450,32 @@ func TestParseRSAPublicKeyErrors(t *testing.T) {
 }
 
 var (
-	rsaKeyOnce sync.Once
-	rsaKeys    [2]*rsa.PrivateKey
-	rsaKeyErr  error
+	vecRSAOnce    sync.Once
+	vecRSAKeyPair [2]*rsa.PrivateKey
+	vecRSAErr     error
 )
 
 // testRSAKeys returns two generated 2048-bit keys, made once per test binary.
 func testRSAKeys(t *testing.T) [2]*rsa.PrivateKey {
 	t.Helper()
-	rsaKeyOnce.Do(func() {
-		for i := range rsaKeys {
-			if rsaKeys[i], rsaKeyErr = rsa.GenerateKey(rand.Reader, 2048); rsaKeyErr != nil {
+	vecRSAOnce.Do(func() {
+		for i := range vecRSAKeyPair {
+			if vecRSAKeyPair[i], vecRSAErr = rsa.GenerateKey(rand.Reader, 2048); vecRSAErr != nil {
 				return
 			}
 		}
 	})
-	if rsaKeyErr != nil {
-		t.Fatal(rsaKeyErr)
+	if vecRSAErr != nil {
+		t.Fatal(vecRSAErr)
 	}
-	return rsaKeys
+	return vecRSAKeyPair
 }
 
 func TestRSARoundTrip(t *testing.T) {
 	keys := testRSAKeys(t)
 	for _, name := range []string{core.RSASHA1, core.RSASHA256} {
 		t.Run(name, func(t *testing.T) {
-			m := mustMethod(t, name)
+			m := vecMethod(t, name)
 			sig, err := m.Sign([]byte(rfc3541Base), core.Keys{PrivateKey: keys[0]})
 			if err != nil {
 				t.Fatal(err)
@@ -502,7 +503,7 @@ func TestVerifyNegative(t *testing.T) {
 	other := core.Keys{ConsumerSecret: "j49sk3j29djd", TokenSecret: "dh893hdasih8", PrivateKey: keys[1], PublicKey: &keys[1].PublicKey}
 	for _, name := range []string{core.HMACSHA1, core.HMACSHA256, core.HMACSHA512, core.RSASHA1, core.RSASHA256, core.PLAINTEXT} {
 		t.Run(name, func(t *testing.T) {
-			m := mustMethod(t, name)
+			m := vecMethod(t, name)
 			if m.Name() != name {
 				t.Errorf("Name() = %q", m.Name())
 			}
@@ -592,8 +593,8 @@ func TestHardEncodings(t *testing.T) {
 	}
 	k := core.Keys{ConsumerSecret: "erks823*43=asd&123ls%23", TokenSecret: "dis9$#$Js009%=="}
 	// PLAINTEXT's signature is the signing key.
-	checkSign(t, core.PLAINTEXT, wantBase, k, "erks823%2A43%3Dasd%26123ls%2523&dis9%24%23%24Js009%25%3D%3D")
-	checkSign(t, core.HMACSHA1, wantBase, k, "jMdUSR1vOr3SzNv3gZ5DDDuGirA=")
+	vecCheckSign(t, core.PLAINTEXT, wantBase, k, "erks823%2A43%3Dasd%26123ls%2523&dis9%24%23%24Js009%25%3D%3D")
+	vecCheckSign(t, core.HMACSHA1, wantBase, k, "jMdUSR1vOr3SzNv3gZ5DDDuGirA=")
 }
 
 // TestBodyHash checks §6: the unkeyed hash of the empty body.
@@ -615,7 +616,7 @@ func TestBodyHash(t *testing.T) {
 		if got := base64.StdEncoding.EncodeToString(tc.direct); got != tc.want {
 			t.Errorf("%s: direct digest = %q, want %q", tc.method, got, tc.want)
 		}
-		h := mustMethod(t, tc.method).Hash()
+		h := vecMethod(t, tc.method).Hash()
 		if h != tc.hash {
 			t.Errorf("%s: Hash() = %v, want %v", tc.method, h, tc.hash)
 			continue
@@ -624,10 +625,10 @@ func TestBodyHash(t *testing.T) {
 			t.Errorf("%s: body hash of the empty body = %q, want %q", tc.method, got, tc.want)
 		}
 	}
-	if h := mustMethod(t, core.HMACSHA512).Hash(); h != crypto.SHA512 {
+	if h := vecMethod(t, core.HMACSHA512).Hash(); h != crypto.SHA512 {
 		t.Errorf("HMAC-SHA512 Hash() = %v", h)
 	}
-	if h := mustMethod(t, core.PLAINTEXT).Hash(); h != 0 {
+	if h := vecMethod(t, core.PLAINTEXT).Hash(); h != 0 {
 		t.Errorf("PLAINTEXT Hash() = %v, want 0", h)
 	}
 }
@@ -700,5 +701,82 @@ func TestParseAuthorizationHeader(t *testing.T) {
 				t.Errorf("ParseAuthorizationHeader(%q) = %q, %q, nil; want an error", tc.in, got, realm)
 			}
 		})
+	}
+}
+
+// TestParseAuthorizationHeaderNames checks that parameter names are tokens
+// (RFC 7235 auth-param) and that empty list elements are skipped or refused,
+// never folded into a name.
+func TestParseAuthorizationHeaderNames(t *testing.T) {
+	type P = core.Param
+	tests := []struct {
+		in string
+		ok []core.Param // the one accepted parse; nil: the header must be refused
+	}{
+		{`OAuth a="1",,b="2"`, []P{{Key: "a", Value: "1"}, {Key: "b", Value: "2"}}},
+		{`OAuth , a="1"`, []P{{Key: "a", Value: "1"}}},
+		{"OAuth a=\"1\",\r\n b=\"2\"", []P{{Key: "a", Value: "1"}, {Key: "b", Value: "2"}}},
+		{`OAuth a b="1"`, nil},
+		{`OAuth a"b="1"`, nil},
+		{`OAuth a="1", b c="2"`, nil},
+		{`OAuth a;b="1"`, nil},
+	}
+	for _, tc := range tests {
+		got, _, err := core.ParseAuthorizationHeader(tc.in)
+		if err == nil && (tc.ok == nil || !slices.Equal(got, tc.ok)) {
+			want := "an error"
+			if tc.ok != nil {
+				want = fmt.Sprintf("%q or an error", tc.ok)
+			}
+			t.Errorf("ParseAuthorizationHeader(%q) = %q, nil; want %s", tc.in, got, want)
+		}
+	}
+}
+
+// TestBaseStringURIPercentHost checks that a host holding "%25" does not give
+// a base string URI that is not a URI (found by FuzzBaseStringURI; corpus
+// testdata/fuzz/FuzzBaseStringURI/percent_in_host).
+func TestBaseStringURIPercentHost(t *testing.T) {
+	for _, in := range []string{"http://%25", "http://a%25b/", "http://a%250/x"} {
+		u, err := core.BaseStringURI(in)
+		if err != nil {
+			continue // refusing it is fine
+		}
+		if again, err := core.BaseStringURI(u); err != nil || again != u {
+			t.Errorf("BaseStringURI(%q) = %q, which normalizes to %q, %v", in, u, again, err)
+		}
+	}
+}
+
+// TestVerifyCanonicalSignature checks that only the exact base64 text of the
+// signature verifies: not one with line breaks in it or with the unused low
+// bits of its last character set (Go's base64 decoder accepts both).
+func TestVerifyCanonicalSignature(t *testing.T) {
+	keys := testRSAKeys(t)
+	k := core.Keys{ConsumerSecret: "cs", TokenSecret: "ts", PrivateKey: keys[0], PublicKey: &keys[0].PublicKey}
+	base := []byte("bs")
+	for _, name := range []string{core.HMACSHA1, core.HMACSHA256, core.HMACSHA512, core.RSASHA1, core.RSASHA256} {
+		m := vecMethod(t, name)
+		sig, err := m.Sign(base, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		variants := []struct{ what, sig string }{
+			{"with a trailing LF", sig + "\n"},
+			{"with CR LF inside", sig[:4] + "\r\n" + sig[4:]},
+			{"with a leading LF", "\n" + sig},
+		}
+		// Set an unused low bit of the last data character, if it has any.
+		if pad := strings.Count(sig, "="); pad > 0 {
+			last := len(sig) - pad - 1
+			const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+			v := strings.IndexByte(alphabet, sig[last])
+			variants = append(variants, struct{ what, sig string }{"with an unused bit set", sig[:last] + string(alphabet[v^1]) + sig[last+1:]})
+		}
+		for _, v := range variants {
+			if err := m.Verify(base, v.sig, k); !errors.Is(err, core.ErrSignature) {
+				t.Errorf("%s: Verify(signature %s) = %v, want ErrSignature", name, v.what, err)
+			}
+		}
 	}
 }

@@ -95,8 +95,9 @@ func (p *Provider) check(r *http.Request, sr *signedRequest, kind verifyKind) (*
 	need(pr.signatureMethod, "oauth_signature_method")
 	need(pr.signature, "oauth_signature")
 	plaintext := pr.signatureMethod == PLAINTEXT
-	if !plaintext {
-		// RFC 5849 §3.1 lets PLAINTEXT omit timestamp and nonce.
+	if !plaintext || pr.timestamp != "" || pr.nonce != "" {
+		// RFC 5849 §3.1 lets PLAINTEXT omit timestamp and nonce, but not
+		// one without the other: a nonce is kept by its timestamp.
 		need(pr.timestamp, "oauth_timestamp")
 		need(pr.nonce, "oauth_nonce")
 	}
@@ -147,8 +148,9 @@ func (p *Provider) check(r *http.Request, sr *signedRequest, kind verifyKind) (*
 		}
 	}
 
-	// Lookups. Unknown keys still cost a full signature check, with dummy
-	// secrets, so timing does not tell which keys exist.
+	// Lookups. Unknown keys still cost a full HMAC or PLAINTEXT check, with
+	// dummy secrets, so timing does not tell which keys exist. (RSA needs the
+	// consumer's public key: an unknown consumer is refused without one.)
 	ctx := r.Context()
 	v := &verified{req: sr, method: m.Name()}
 	keys := Keys{ConsumerSecret: p.dummy, TokenSecret: ""}
@@ -232,7 +234,7 @@ func (p *Provider) check(r *http.Request, sr *signedRequest, kind verifyKind) (*
 	}
 
 	// Nonce, last.
-	if pr.nonce != "" || !plaintext {
+	if pr.nonce != "" {
 		n := Nonce{ConsumerKey: pr.consumerKey, Token: pr.token, Nonce: pr.nonce, Timestamp: time.Unix(ts, 0)}
 		if err := p.nonces.UseNonce(ctx, n); err != nil {
 			if errors.Is(err, ErrNonceUsed) {

@@ -1,0 +1,202 @@
+package core_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-oauth1/provider/core"
+	"github.com/go-oauth1/provider/core/memstore"
+)
+
+// TestWriteError checks the rendering of every kind of error, byte for
+// byte.
+func TestWriteError(t *testing.T) {
+	const leak = "password=hunter2"
+	for _, tc := range []struct {
+		name   string
+		realm  string
+		err    error
+		status int
+		body   string
+		auth   string // WWW-Authenticate
+	}{
+		{"401 with advice", "Photos",
+			&core.Error{Status: 401, Problem: core.ProblemSignatureInvalid, Advice: "the signature does not match"},
+			401, "oauth_problem=signature_invalid&oauth_problem_advice=the+signature+does+not+match", `OAuth realm="Photos"`},
+		{"401 realm quoted", `a "quoted" \ realm`,
+			&core.Error{Status: 401, Problem: core.ProblemTokenRejected},
+			401, "oauth_problem=token_rejected", `OAuth realm="a \"quoted\" \\ realm"`},
+		{"401 empty realm", "",
+			&core.Error{Status: 401, Problem: core.ProblemNonceUsed},
+			401, "oauth_problem=nonce_used", `OAuth realm=""`},
+		{"401 acceptable timestamps", "r",
+			&core.Error{Status: 401, Problem: core.ProblemTimestampRefused, AcceptableTimestamps: "1699999700-1700000300"},
+			401, "oauth_acceptable_timestamps=1699999700-1700000300&oauth_problem=timestamp_refused", `OAuth realm="r"`},
+		{"400 parameters absent", "r",
+			&core.Error{Status: 400, Problem: core.ProblemParameterAbsent, ParametersAbsent: []string{"oauth_token", "oauth_nonce"}},
+			400, "oauth_parameters_absent=oauth_token%26oauth_nonce&oauth_problem=parameter_absent", ""},
+		{"403", "r",
+			&core.Error{Status: 403, Problem: core.ProblemPermissionDenied, Advice: "no"},
+			403, "oauth_problem=permission_denied&oauth_problem_advice=no", ""},
+		{"401 cause not rendered", "r",
+			&core.Error{Status: 401, Problem: core.ProblemSignatureInvalid, Err: errors.New(leak)},
+			401, "oauth_problem=signature_invalid", `OAuth realm="r"`},
+		{"wrapped *Error", "r",
+			fmt.Errorf("handler: %w", &core.Error{Status: 401, Problem: core.ProblemTokenExpired}),
+			401, "oauth_problem=token_expired", `OAuth realm="r"`},
+		{"plain error", "r", errors.New("pq: " + leak), 500, "oauth_problem=server_error", ""},
+		{"ErrNotFound", "r", core.ErrNotFound, 500, "oauth_problem=server_error", ""},
+		{"ErrCapacity", "r", core.ErrCapacity, 503, "oauth_problem=temporarily_unavailable", ""},
+		{"wrapped ErrCapacity", "r", fmt.Errorf("redis %s: %w", leak, core.ErrCapacity), 503, "oauth_problem=temporarily_unavailable", ""},
+		{"deadline", "r", fmt.Errorf("pg %s: %w", leak, context.DeadlineExceeded), 503, "oauth_problem=temporarily_unavailable", ""},
+		{"canceled", "r", context.Canceled, 503, "oauth_problem=temporarily_unavailable", ""},
+		{"5xx *Error says only its problem", "r",
+			&core.Error{Status: 500, Problem: core.ProblemServerError, Advice: leak, ParametersAbsent: []string{"x"},
+				AcceptableTimestamps: "1-2", Err: errors.New(leak)},
+			500, "oauth_problem=server_error", ""},
+		{"503 *Error says only its problem", "r",
+			&core.Error{Status: 503, Problem: core.ProblemTemporarilyUnavailable, Advice: leak},
+			503, "oauth_problem=temporarily_unavailable", ""},
+		{"status 0 is 500", "r", &core.Error{Problem: core.ProblemServerError, Advice: leak}, 500, "oauth_problem=server_error", ""},
+		{"status 302 is 500", "r", &core.Error{Status: 302, Problem: core.ProblemServerError, Advice: leak}, 500, "oauth_problem=server_error", ""},
+		{"status 600 is 500", "r", &core.Error{Status: 600, Problem: core.ProblemServerError}, 500, "oauth_problem=server_error", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := httptest.NewRecorder()
+			core.WriteError(w, tc.realm, tc.err)
+			if w.Code != tc.status || w.Body.String() != tc.body {
+				t.Errorf("got %d %q, want %d %q", w.Code, w.Body, tc.status, tc.body)
+			}
+			h := w.Header()
+			if got := h.Get("WWW-Authenticate"); got != tc.auth {
+				t.Errorf("WWW-Authenticate = %q, want %q", got, tc.auth)
+			}
+			if len(h.Values("WWW-Authenticate")) > 1 {
+				t.Errorf("WWW-Authenticate repeated: %q", h.Values("WWW-Authenticate"))
+			}
+			if got := h.Get("Content-Type"); got != "application/x-www-form-urlencoded" {
+				t.Errorf("Content-Type = %q", got)
+			}
+			if got := h.Get("Cache-Control"); got != "no-store" {
+				t.Errorf("Cache-Control = %q", got)
+			}
+			if strings.Contains(w.Body.String(), "hunter2") {
+				t.Errorf("body %q leaks the cause", w.Body)
+			}
+			// AsError keeps an *Error as it is; WriteError clamps the status.
+			if st, pr := statusOf(tc.err); (st != tc.status && st >= 400 && st <= 599) || !strings.Contains(tc.body, "oauth_problem="+pr) {
+				t.Errorf("AsError = %d %s", st, pr)
+			}
+		})
+	}
+}
+
+func TestProviderWriteError(t *testing.T) {
+	e := newTEnv(t, core.Config{Realm: `Photos "HQ"`})
+	w := httptest.NewRecorder()
+	e.p.WriteError(w, &core.Error{Status: 401, Problem: core.ProblemTokenRejected})
+	if got := w.Header().Get("WWW-Authenticate"); got != `OAuth realm="Photos \"HQ\""` {
+		t.Errorf("WWW-Authenticate = %q", got)
+	}
+	e.expectResponse(t, w, 401, "token_rejected")
+}
+
+func TestErrorType(t *testing.T) {
+	cause := errors.New("cause")
+	e := &core.Error{Status: 401, Problem: core.ProblemSignatureInvalid, Advice: "bad", Err: cause}
+	if got := e.Error(); got != "oauth1: signature_invalid: bad: cause" {
+		t.Errorf("Error() = %q", got)
+	}
+	if got := (&core.Error{Problem: "x"}).Error(); got != "oauth1: x" {
+		t.Errorf("Error() = %q", got)
+	}
+	if !errors.Is(e, cause) || e.Unwrap() != cause {
+		t.Error("Unwrap does not reach the cause")
+	}
+	wrapped := fmt.Errorf("ctx: %w", e)
+	if core.AsError(wrapped) != e {
+		t.Error("AsError does not find a wrapped *Error")
+	}
+	a := core.AsError(cause)
+	if a.Status != 500 || a.Problem != core.ProblemServerError || !errors.Is(a, cause) {
+		t.Errorf("AsError(plain) = %+v", a)
+	}
+}
+
+// TestNew checks Config validation and defaults.
+func TestNew(t *testing.T) {
+	store := memstore.New()
+	for _, tc := range []struct {
+		name string
+		cfg  core.Config
+	}{
+		{"no store", core.Config{}},
+		{"negative TimestampPast", core.Config{Store: store, TimestampPast: -time.Second}},
+		{"negative TimestampFuture", core.Config{Store: store, TimestampFuture: -time.Second}},
+		{"negative RequestTokenTTL", core.Config{Store: store, RequestTokenTTL: -time.Second}},
+		{"negative AccessTokenTTL", core.Config{Store: store, AccessTokenTTL: -time.Second}},
+		{"negative MaxBodyBytes", core.Config{Store: store, MaxBodyBytes: -1}},
+		{"unknown method", core.Config{Store: store, SignatureMethods: []string{core.HMACSHA1, "HMAC-MD5"}}},
+		{"method in lower case", core.Config{Store: store, SignatureMethods: []string{"hmac-sha1"}}},
+		{"blank method", core.Config{Store: store, SignatureMethods: []string{""}}},
+		{"blank scope", core.Config{Store: store, Scopes: []core.Scope{{Name: ""}}}},
+		{"scope with a space", core.Config{Store: store, Scopes: []core.Scope{{Name: "read all"}}}},
+		{"scope with a tab", core.Config{Store: store, Scopes: []core.Scope{{Name: "read\t"}}}},
+		{"repeated scope", core.Config{Store: store, Scopes: []core.Scope{{Name: "read"}, {Name: "write"}, {Name: "read"}}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := core.New(tc.cfg)
+			if err == nil || p != nil {
+				t.Errorf("New = %v, %v; want an error", p, err)
+			}
+		})
+	}
+
+	t.Run("defaults", func(t *testing.T) {
+		p, err := core.New(core.Config{Store: store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Realm() != core.DefaultRealm || p.Realm() != "oauth" || len(p.Scopes()) != 0 || p.Store() != core.Store(store) {
+			t.Errorf("realm %q scopes %v", p.Realm(), p.Scopes())
+		}
+	})
+	t.Run("Scopes is a copy", func(t *testing.T) {
+		p, err := core.New(core.Config{Store: store, Scopes: lcScopes, Realm: "Photos"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := p.Scopes()
+		s[0].Name = "changed"
+		if p.Scopes()[0].Name != "read" || p.Realm() != "Photos" {
+			t.Errorf("Scopes() = %v", p.Scopes())
+		}
+	})
+	t.Run("default MaxBodyBytes", func(t *testing.T) {
+		e := newFixture(t, core.Config{}, nil)
+		body := func(n int) string { return "a=" + strings.Repeat("b", n-2) }
+		_, err := e.p.Verify(e.a1().sign(postForm(body(core.DefaultMaxBodyBytes))))
+		e.expect(t, err, 200, "")
+		_, err = e.p.Verify(e.a1().sign(postForm(body(core.DefaultMaxBodyBytes + 1))))
+		e.expect(t, err, 400, "parameter_rejected")
+	})
+	t.Run("default methods", func(t *testing.T) {
+		e := newFixture(t, core.Config{}, nil)
+		for _, m := range []string{core.HMACSHA1, core.HMACSHA256, core.HMACSHA512, core.PLAINTEXT} {
+			_, err := e.p.Verify(e.a1().using(m).sign(getTLS()))
+			e.expect(t, err, 200, "")
+		}
+	})
+	t.Run("a zero duration is the default", func(t *testing.T) {
+		e := newFixture(t, core.Config{TimestampPast: 0, TimestampFuture: 0}, nil)
+		s := e.a1()
+		s.timestamp = fmt.Sprint(t0 - 300)
+		_, err := e.p.Verify(s.sign(get()))
+		e.expect(t, err, 200, "")
+	})
+}

@@ -1,0 +1,157 @@
+package core_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/go-oauth1/provider/core"
+)
+
+// TestProxies checks which scheme and host the base string URI is built
+// from: forwarding headers only from trusted proxies, or Config.PublicURL.
+func TestProxies(t *testing.T) {
+	const (
+		public   = "https://api.example.com/v1/me"
+		internal = "http://internal:8080/v1/me"
+		trusted  = "10.1.2.3:1234"
+		outsider = "192.0.2.1:1234"
+	)
+	trust := []string{"10.0.0.0/8"}
+	xf := map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "api.example.com"}
+	for _, tc := range []struct {
+		name      string
+		cfg       core.Config
+		remote    string
+		headers   map[string]string
+		signedFor string
+		method    string
+		status    int
+		problem   string
+	}{
+		{name: "X-Forwarded from a trusted proxy", cfg: core.Config{TrustedProxies: trust}, remote: trusted,
+			headers: xf, signedFor: public, status: 200},
+		{name: "X-Forwarded from a trusted proxy, signed for the internal URL", cfg: core.Config{TrustedProxies: trust}, remote: trusted,
+			headers: xf, signedFor: internal, status: 401, problem: "signature_invalid"},
+		{name: "Forwarded from a trusted proxy", cfg: core.Config{TrustedProxies: trust}, remote: trusted,
+			headers: map[string]string{"Forwarded": `proto=https;host="api.example.com"`}, signedFor: public, status: 200},
+		{name: "Forwarded with for= and two elements", cfg: core.Config{TrustedProxies: trust}, remote: trusted,
+			headers:   map[string]string{"Forwarded": `for=192.0.2.60;proto=https;host=api.example.com, for=10.0.0.1;proto=http;host=internal`},
+			signedFor: public, status: 200},
+		{name: "Forwarded in mixed case with spaces", cfg: core.Config{TrustedProxies: trust}, remote: trusted,
+			headers: map[string]string{"Forwarded": `Proto=HTTPS; Host="api.example.com"`}, signedFor: public, status: 200},
+		{name: "Forwarded wins over X-Forwarded", cfg: core.Config{TrustedProxies: trust}, remote: trusted,
+			headers:   map[string]string{"Forwarded": `proto=https;host=api.example.com`, "X-Forwarded-Host": "evil.example.com"},
+			signedFor: public, status: 200},
+		{name: "X-Forwarded-Proto alone", cfg: core.Config{TrustedProxies: trust}, remote: trusted,
+			headers: map[string]string{"X-Forwarded-Proto": "https"}, signedFor: "https://internal:8080/v1/me", status: 200},
+		{name: "X-Forwarded-Host with the default port", cfg: core.Config{TrustedProxies: trust}, remote: trusted,
+			headers:   map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "API.example.com:443"},
+			signedFor: public, status: 200},
+		{name: "X-Forwarded lists: the first value", cfg: core.Config{TrustedProxies: trust}, remote: trusted,
+			headers:   map[string]string{"X-Forwarded-Proto": "https, http", "X-Forwarded-Host": "api.example.com, internal:8080"},
+			signedFor: public, status: 200},
+		{name: "X-Forwarded-Proto not http(s) is ignored", cfg: core.Config{TrustedProxies: trust}, remote: trusted,
+			headers:   map[string]string{"X-Forwarded-Proto": "ftp", "X-Forwarded-Host": "api.example.com"},
+			signedFor: "http://api.example.com/v1/me", status: 200},
+		{name: "single trusted IP", cfg: core.Config{TrustedProxies: []string{"10.1.2.3"}}, remote: trusted,
+			headers: xf, signedFor: public, status: 200},
+		{name: "single trusted IP, another peer", cfg: core.Config{TrustedProxies: []string{"10.1.2.3"}}, remote: "10.1.2.4:1234",
+			headers: xf, signedFor: public, status: 401, problem: "signature_invalid"},
+		{name: "trusted IPv6 peer", cfg: core.Config{TrustedProxies: []string{"::1"}}, remote: "[::1]:5555",
+			headers: xf, signedFor: public, status: 200},
+		{name: "trusted IPv6 range", cfg: core.Config{TrustedProxies: []string{"fd00::/8"}}, remote: "[fd00::17]:5555",
+			headers: xf, signedFor: public, status: 200},
+		{name: "unparsable peer", cfg: core.Config{TrustedProxies: trust}, remote: "garbage",
+			headers: xf, signedFor: public, status: 401, problem: "signature_invalid"},
+		{name: "untrusted peer: spoofed URL", cfg: core.Config{TrustedProxies: trust}, remote: outsider,
+			headers: xf, signedFor: public, status: 401, problem: "signature_invalid"},
+		{name: "untrusted peer: real URL", cfg: core.Config{TrustedProxies: trust}, remote: outsider,
+			headers: xf, signedFor: internal, status: 200},
+		{name: "untrusted peer: spoofed Forwarded", cfg: core.Config{TrustedProxies: trust}, remote: outsider,
+			headers:   map[string]string{"Forwarded": `proto=https;host="api.example.com"`},
+			signedFor: public, status: 401, problem: "signature_invalid"},
+		{name: "untrusted peer: real URL despite Forwarded", cfg: core.Config{TrustedProxies: trust}, remote: outsider,
+			headers:   map[string]string{"Forwarded": `proto=https;host="api.example.com"`},
+			signedFor: internal, status: 200},
+		{name: "no trusted proxies configured", remote: trusted,
+			headers: xf, signedFor: public, status: 401, problem: "signature_invalid"},
+		{name: "no trusted proxies configured: real URL", remote: trusted,
+			headers: xf, signedFor: internal, status: 200},
+		{name: "PLAINTEXT behind a TLS-terminating trusted proxy", cfg: core.Config{TrustedProxies: trust}, remote: trusted,
+			headers: xf, signedFor: public, method: core.PLAINTEXT, status: 200},
+		{name: "PLAINTEXT with a spoofed proto", cfg: core.Config{TrustedProxies: trust}, remote: outsider,
+			headers: xf, signedFor: internal, method: core.PLAINTEXT, status: 400, problem: "signature_method_rejected"},
+		{name: "PublicURL", cfg: core.Config{PublicURL: "https://api.example.com"}, remote: outsider,
+			signedFor: public, status: 200},
+		{name: "PublicURL, signed for the internal URL", cfg: core.Config{PublicURL: "https://api.example.com"}, remote: outsider,
+			signedFor: internal, status: 401, problem: "signature_invalid"},
+		{name: "PublicURL ignores forwarding headers", cfg: core.Config{PublicURL: "https://api.example.com", TrustedProxies: trust},
+			remote:    trusted,
+			headers:   map[string]string{"X-Forwarded-Proto": "http", "X-Forwarded-Host": "evil.example.com", "Forwarded": "host=evil.example.com"},
+			signedFor: public, status: 200},
+		{name: "PublicURL normalized", cfg: core.Config{PublicURL: "HTTPS://API.Example.com:443/"}, remote: outsider,
+			signedFor: public, status: 200},
+		{name: "PublicURL with a port", cfg: core.Config{PublicURL: "http://api.example.com:8080"}, remote: outsider,
+			signedFor: "http://api.example.com:8080/v1/me", status: 200},
+		{name: "PublicURL makes PLAINTEXT acceptable", cfg: core.Config{PublicURL: "https://api.example.com"}, remote: outsider,
+			signedFor: public, method: core.PLAINTEXT, status: 200},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newFixture(t, tc.cfg, nil)
+			r := httptest.NewRequest("GET", "http://internal:8080/v1/me?x=1", nil)
+			r.RemoteAddr = tc.remote
+			for k, v := range tc.headers {
+				r.Header.Set(k, v)
+			}
+			s := e.a1()
+			if tc.method != "" {
+				s = s.using(tc.method)
+			}
+			s.baseURI = tc.signedFor
+			g, err := e.p.Verify(s.sign(r))
+			e.expect(t, err, tc.status, tc.problem)
+			if err == nil && g.UserID != "alice" {
+				t.Errorf("grant %+v", g)
+			}
+		})
+	}
+}
+
+// TestProxiesOnHandlers: the token endpoints behind a trusted proxy sign
+// for the public URL as well.
+func TestProxiesOnHandlers(t *testing.T) {
+	e, s := newLifecycle(t, core.Config{TrustedProxies: []string{"10.0.0.0/8"}})
+	r := httptest.NewRequest("POST", "http://internal:8080/oauth/request_token", nil)
+	r.RemoteAddr = "10.9.9.9:443"
+	r.Header.Set("X-Forwarded-Proto", "https")
+	r.Header.Set("X-Forwarded-Host", "provider.example")
+	s.baseURI = "https://provider.example/oauth/request_token"
+	w := serve(e.p.RequestTokenHandler(), s.sign(r, prm("oauth_callback", "oob")))
+	e.expectResponse(t, w, http.StatusOK, "")
+}
+
+func TestNewRejectsProxyConfig(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  core.Config
+	}{
+		{"CIDR mask too long", core.Config{TrustedProxies: []string{"10.0.0.0/33"}}},
+		{"not an IP", core.Config{TrustedProxies: []string{"proxy.internal"}}},
+		{"garbage after the mask", core.Config{TrustedProxies: []string{"10.0.0.0/8x"}}},
+		{"empty", core.Config{TrustedProxies: []string{""}}},
+		{"one bad among good", core.Config{TrustedProxies: []string{"10.0.0.0/8", "300.1.1.1"}}},
+		{"PublicURL with another scheme", core.Config{PublicURL: "ftp://api.example.com"}},
+		{"PublicURL without a scheme", core.Config{PublicURL: "api.example.com"}},
+		{"PublicURL without a host", core.Config{PublicURL: "https://"}},
+		{"PublicURL relative", core.Config{PublicURL: "/api"}},
+		{"PublicURL unparsable", core.Config{PublicURL: "https://api.example.com:port/"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.cfg.Store = newTEnv(t, core.Config{}).store
+			if p, err := core.New(tc.cfg); err == nil || p != nil {
+				t.Errorf("New = %v, %v; want an error", p, err)
+			}
+		})
+	}
+}
