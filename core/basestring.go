@@ -206,7 +206,10 @@ func NormalizeParameters(params []Param) string {
 // encodeSorted returns the pairs encoded and sorted by encoded name, then
 // value; with dropSignature it leaves out oauth_signature.
 func encodeSorted(params []Param, dropSignature bool) []Param {
-	enc := make([]Param, 0, len(params))
+	return appendEncodedSorted(make([]Param, 0, len(params)), params, dropSignature)
+}
+
+func appendEncodedSorted(enc, params []Param, dropSignature bool) []Param {
 	for _, p := range params {
 		if dropSignature && p.Key == "oauth_signature" {
 			continue
@@ -231,7 +234,8 @@ func SignatureBaseString(method, baseURI string, params []Param) string {
 }
 
 func appendBaseString(b []byte, method, baseURI string, params []Param) []byte {
-	enc := encodeSorted(params, true)
+	var buf [24]Param // most requests have fewer parameters: no allocation
+	enc := appendEncodedSorted(buf[:0], params, true)
 	n := len(method) + 3*len(baseURI) + 2
 	for _, p := range enc {
 		n += 3*(len(p.Key)+len(p.Value)) + 6

@@ -13,8 +13,18 @@ type Param struct {
 // errBadEncoding reports a malformed percent-encoding.
 var errBadEncoding = errors.New("malformed percent-encoding")
 
+// Bit sets of the unreserved characters (RFC 3986 §2.3) below 64 ("-", ".",
+// digits) and from 64 to 127 (letters, "_", "~").
+const (
+	unreservedLow  = 1<<'-' | 1<<'.' | (1<<10-1)<<'0'
+	unreservedHigh = (1<<26-1)<<('A'-64) | 1<<('_'-64) | (1<<26-1)<<('a'-64) | 1<<('~'-64)
+)
+
 func unreserved(c byte) bool {
-	return (c|0x20)-'a' < 26 || c-'0' < 10 || c == '-' || c == '.' || c == '_' || c == '~'
+	if c < 64 {
+		return unreservedLow>>c&1 != 0
+	}
+	return c < 128 && unreservedHigh>>(c-64)&1 != 0
 }
 
 const upperHex = "0123456789ABCDEF"
