@@ -1,0 +1,121 @@
+package main
+
+import (
+	"errors"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/go-oauth1/provider/core"
+	"github.com/go-oauth1/provider/echooauth"
+	"github.com/go-oauth1/provider/internal/demo"
+)
+
+func main() {
+	os.Exit(demo.Main(NewRouter))
+}
+
+// NewRouter returns the demo service on an Echo instance.
+func NewRouter(app *demo.App) http.Handler {
+	p := app.Provider
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = errorHandler(app)
+	e.Use(logRequests(app), recoverPanics(app))
+
+	e.GET("/", wrap(app.Index))
+	e.GET("/healthz", wrap(app.Healthz))
+	e.POST("/consumers", wrap(app.RegisterConsumer))
+	e.GET("/login", wrap(app.LoginPage))
+	e.POST("/login", wrap(app.Login))
+	e.POST("/logout", wrap(app.Logout))
+	e.GET("/account/apps", wrap(app.Apps))
+	e.POST("/account/apps/revoke", wrap(app.RevokeApp))
+
+	oauth := e.Group("/oauth")
+	echooauth.Register(oauth, p)
+	oauth.GET("/authorize", wrap(app.AuthorizePage))
+	oauth.POST("/authorize", wrap(app.AuthorizeDecision))
+
+	api := e.Group("/api")
+	api.GET("/me", withGrant(app.Me), echooauth.Middleware(p, echooauth.RequireScopes("read")))
+	api.POST("/notes", withGrant(app.Notes), echooauth.Middleware(p, echooauth.RequireScopes("write")))
+	api.GET("/ping", withGrant(app.Ping), echooauth.Middleware(p, echooauth.TwoLegged()))
+	return e
+}
+
+// wrap adapts a page or endpoint of the demo to Echo.
+func wrap(h http.HandlerFunc) echo.HandlerFunc {
+	return echo.WrapHandler(h)
+}
+
+// withGrant adapts an API handler of the demo to Echo, handing it the grant
+// the OAuth middleware verified.
+func withGrant(h func(http.ResponseWriter, *http.Request, *core.Grant)) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		g, _ := echooauth.GrantFrom(c)
+		h(c.Response(), c.Request(), g)
+		return nil
+	}
+}
+
+// errorHandler answers the errors Echo's router and middleware return as
+// example-gin does: the demo's JSON 404 and 405 (Allow without the OPTIONS
+// Echo adds, which Gin does not list), and JSON errors otherwise.
+func errorHandler(app *demo.App) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			return
+		}
+		w, r := c.Response(), c.Request()
+		code := http.StatusInternalServerError
+		var he *echo.HTTPError
+		if errors.As(err, &he) {
+			code = he.Code
+		}
+		switch {
+		case code == http.StatusNotFound:
+			app.NotFound(w, r)
+		case code == http.StatusMethodNotAllowed:
+			w.Header().Set("Allow", strings.TrimPrefix(w.Header().Get("Allow"), "OPTIONS, "))
+			app.MethodNotAllowed(w, r)
+		case code >= 400 && code < 500:
+			demo.WriteJSONError(w, code, strings.ToLower(http.StatusText(code)))
+		default:
+			app.Log.ErrorContext(r.Context(), "handler error", "path", r.URL.Path, "err", err)
+			app.InternalError(w, r)
+		}
+	}
+}
+
+// logRequests logs each request once it is answered (see demo.App.LogRequest).
+func logRequests(app *demo.App) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			done := app.LogRequest(c.Request())
+			err := next(c)
+			if err != nil {
+				c.Error(err)
+			}
+			done(c.Response().Status)
+			return nil
+		}
+	}
+}
+
+// recoverPanics turns a handler's panic into a logged 500.
+func recoverPanics(app *demo.App) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) (err error) {
+			defer func() {
+				if v := recover(); v != nil {
+					app.Recovered(c.Request(), v)
+					err = echo.ErrInternalServerError
+				}
+			}()
+			return next(c)
+		}
+	}
+}

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"os"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/go-oauth1/provider/core"
+	"github.com/go-oauth1/provider/ginoauth"
+	"github.com/go-oauth1/provider/internal/demo"
+)
+
+func main() {
+	gin.SetMode(gin.ReleaseMode)
+	os.Exit(demo.Main(NewRouter))
+}
+
+// NewRouter returns the demo service on a Gin engine.
+func NewRouter(app *demo.App) http.Handler {
+	p := app.Provider
+	r := gin.New()
+	r.RedirectTrailingSlash = false
+	r.HandleMethodNotAllowed = true
+	r.Use(logRequests(app), gin.CustomRecoveryWithWriter(io.Discard, func(c *gin.Context, v any) {
+		app.Recovered(c.Request, v)
+		app.InternalError(c.Writer, c.Request)
+		c.Abort()
+	}))
+	r.NoRoute(gin.WrapF(app.NotFound))
+	r.NoMethod(gin.WrapF(app.MethodNotAllowed))
+
+	r.GET("/", gin.WrapF(app.Index))
+	r.GET("/healthz", gin.WrapF(app.Healthz))
+	r.POST("/consumers", gin.WrapF(app.RegisterConsumer))
+	r.GET("/login", gin.WrapF(app.LoginPage))
+	r.POST("/login", gin.WrapF(app.Login))
+	r.POST("/logout", gin.WrapF(app.Logout))
+	r.GET("/account/apps", gin.WrapF(app.Apps))
+	r.POST("/account/apps/revoke", gin.WrapF(app.RevokeApp))
+
+	oauth := r.Group("/oauth")
+	ginoauth.Register(oauth, p)
+	oauth.GET("/authorize", gin.WrapF(app.AuthorizePage))
+	oauth.POST("/authorize", gin.WrapF(app.AuthorizeDecision))
+
+	api := r.Group("/api")
+	api.GET("/me", ginoauth.Middleware(p, ginoauth.RequireScopes("read")), withGrant(app.Me))
+	api.POST("/notes", ginoauth.Middleware(p, ginoauth.RequireScopes("write")), withGrant(app.Notes))
+	api.GET("/ping", ginoauth.Middleware(p, ginoauth.TwoLegged()), withGrant(app.Ping))
+	return r
+}
+
+// withGrant adapts an API handler of the demo to Gin, handing it the grant
+// the OAuth middleware verified.
+func withGrant(h func(http.ResponseWriter, *http.Request, *core.Grant)) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		g, _ := ginoauth.GrantFrom(c)
+		h(c.Writer, c.Request, g)
+	}
+}
+
+// logRequests logs each request once it is answered (see demo.App.LogRequest).
+func logRequests(app *demo.App) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		done := app.LogRequest(c.Request)
+		c.Next()
+		done(c.Writer.Status())
+	}
+}

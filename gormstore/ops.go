@@ -1,0 +1,327 @@
+package gormstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/go-oauth1/provider/core"
+)
+
+// insert adds row to table and reports whether it did: false means a row
+// with the same primary key exists. The conflict is told by the database
+// (INSERT … ON CONFLICT DO NOTHING, or ON DUPLICATE KEY UPDATE pk = pk on
+// MySQL) and the count of affected rows, not by parsing driver errors.
+func (s *Store) insert(db *gorm.DB, table string, row any) (bool, error) {
+	res := s.table(db, table).Clauses(clause.OnConflict{DoNothing: true}).Create(row)
+	return res.RowsAffected == 1, res.Error
+}
+
+// find loads into dst the row of table where column equals value, and
+// reports whether there was one.
+func (s *Store) find(ctx context.Context, table, column string, value any, dst any) (bool, error) {
+	res := s.table(s.db.WithContext(ctx), table).
+		Where(clause.Eq{Column: clause.Column{Name: column}, Value: value}).
+		Limit(1).Find(dst)
+	return res.RowsAffected == 1, res.Error
+}
+
+// exists reports whether table has a row where column equals value.
+func (s *Store) exists(db *gorm.DB, table, column string, value any) (bool, error) {
+	var n int64
+	err := s.table(db, table).Where(clause.Eq{Column: clause.Column{Name: column}, Value: value}).Count(&n).Error
+	return n > 0, err
+}
+
+// CreateConsumer stores c. A consumer with the same key is
+// core.ErrDuplicate.
+func (s *Store) CreateConsumer(ctx context.Context, c *core.Consumer) error {
+	m := consumerModel(c)
+	ok, err := s.insert(s.db.WithContext(ctx), ConsumersTable, &m)
+	if err != nil {
+		return fmt.Errorf("gormstore: create consumer: %w", err)
+	}
+	if !ok {
+		return core.ErrDuplicate
+	}
+	return nil
+}
+
+// GetConsumer returns the consumer with key, or core.ErrNotFound.
+func (s *Store) GetConsumer(ctx context.Context, key string) (*core.Consumer, error) {
+	var m ConsumerModel
+	ok, err := s.find(ctx, ConsumersTable, "consumer_key", key, &m)
+	if err != nil {
+		return nil, fmt.Errorf("gormstore: get consumer: %w", err)
+	}
+	if !ok {
+		return nil, core.ErrNotFound
+	}
+	return m.consumer(), nil
+}
+
+// ListConsumers returns owner's consumers, oldest first.
+func (s *Store) ListConsumers(ctx context.Context, owner string) ([]core.Consumer, error) {
+	var rows []ConsumerModel
+	err := s.table(s.db.WithContext(ctx), ConsumersTable).
+		Where(clause.Eq{Column: clause.Column{Name: "owner"}, Value: owner}).
+		Order("created_at, consumer_key").Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("gormstore: list consumers: %w", err)
+	}
+	out := make([]core.Consumer, 0, len(rows))
+	for i := range rows {
+		out = append(out, *rows[i].consumer())
+	}
+	return out, nil
+}
+
+// DeleteConsumer removes the consumer with key, or returns
+// core.ErrNotFound.
+func (s *Store) DeleteConsumer(ctx context.Context, key string) error {
+	res := s.table(s.db.WithContext(ctx), ConsumersTable).
+		Where(clause.Eq{Column: clause.Column{Name: "consumer_key"}, Value: key}).
+		Delete(&ConsumerModel{})
+	if res.Error != nil {
+		return fmt.Errorf("gormstore: delete consumer: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return core.ErrNotFound
+	}
+	return nil
+}
+
+// CreateRequestToken stores t. A duplicate token is core.ErrDuplicate.
+func (s *Store) CreateRequestToken(ctx context.Context, t *core.RequestToken) error {
+	m := requestTokenModel(t)
+	ok, err := s.insert(s.db.WithContext(ctx), RequestTokensTable, &m)
+	if err != nil {
+		return fmt.Errorf("gormstore: create request token: %w", err)
+	}
+	if !ok {
+		return core.ErrDuplicate
+	}
+	return nil
+}
+
+// GetRequestToken returns the request token, or core.ErrNotFound.
+func (s *Store) GetRequestToken(ctx context.Context, token string) (*core.RequestToken, error) {
+	var m RequestTokenModel
+	ok, err := s.find(ctx, RequestTokensTable, "token", token, &m)
+	if err != nil {
+		return nil, fmt.Errorf("gormstore: get request token: %w", err)
+	}
+	if !ok {
+		return nil, core.ErrNotFound
+	}
+	return m.requestToken(), nil
+}
+
+// transition moves token from state from to the values of set in one
+// conditional UPDATE, so that of concurrent calls the database lets exactly
+// one through. When no row changed it tells core.ErrNotFound (no such
+// token) from core.ErrConflict (another state) by reading the row again.
+func (s *Store) transition(db *gorm.DB, token string, from core.TokenState, set map[string]any) error {
+	res := s.table(db, RequestTokensTable).
+		Where(clause.Eq{Column: clause.Column{Name: "token"}, Value: token}).
+		Where(clause.Eq{Column: clause.Column{Name: "state"}, Value: string(from)}).
+		Updates(set)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 1 {
+		return nil
+	}
+	ok, err := s.exists(db, RequestTokensTable, "token", token)
+	switch {
+	case err != nil:
+		return err
+	case !ok:
+		return core.ErrNotFound
+	default:
+		return core.ErrConflict
+	}
+}
+
+// AuthorizeRequestToken moves a pending token to authorized, recording
+// userID, verifier and scopes; of concurrent calls exactly one succeeds.
+func (s *Store) AuthorizeRequestToken(ctx context.Context, token, userID, verifier string, scopes []string) error {
+	err := s.transition(s.db.WithContext(ctx), token, core.StatePending, map[string]any{
+		"state":    string(core.StateAuthorized),
+		"user_id":  userID,
+		"verifier": verifier,
+		"scopes":   joinScopes(scopes),
+	})
+	if err != nil {
+		return fmt.Errorf("gormstore: authorize request token: %w", err)
+	}
+	return nil
+}
+
+// DenyRequestToken moves a pending token to denied.
+func (s *Store) DenyRequestToken(ctx context.Context, token string) error {
+	err := s.transition(s.db.WithContext(ctx), token, core.StatePending, map[string]any{
+		"state": string(core.StateDenied),
+	})
+	if err != nil {
+		return fmt.Errorf("gormstore: deny request token: %w", err)
+	}
+	return nil
+}
+
+// ConsumeRequestToken moves an authorized token to used and stores access
+// in one transaction: of concurrent calls exactly one succeeds, and when
+// storing access fails (a duplicate is core.ErrDuplicate) the token stays
+// authorized.
+func (s *Store) ConsumeRequestToken(ctx context.Context, token string, access *core.AccessToken) error {
+	m := accessTokenModel(access)
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := s.transition(tx, token, core.StateAuthorized, map[string]any{"state": string(core.StateUsed)})
+		if err != nil {
+			return err
+		}
+		ok, err := s.insert(tx, AccessTokensTable, &m)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return core.ErrDuplicate
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("gormstore: consume request token: %w", err)
+	}
+	return nil
+}
+
+// CreateAccessToken stores t. A duplicate token is core.ErrDuplicate.
+func (s *Store) CreateAccessToken(ctx context.Context, t *core.AccessToken) error {
+	m := accessTokenModel(t)
+	ok, err := s.insert(s.db.WithContext(ctx), AccessTokensTable, &m)
+	if err != nil {
+		return fmt.Errorf("gormstore: create access token: %w", err)
+	}
+	if !ok {
+		return core.ErrDuplicate
+	}
+	return nil
+}
+
+// GetAccessToken returns the access token, revoked or not, or
+// core.ErrNotFound.
+func (s *Store) GetAccessToken(ctx context.Context, token string) (*core.AccessToken, error) {
+	var m AccessTokenModel
+	ok, err := s.find(ctx, AccessTokensTable, "token", token, &m)
+	if err != nil {
+		return nil, fmt.Errorf("gormstore: get access token: %w", err)
+	}
+	if !ok {
+		return nil, core.ErrNotFound
+	}
+	return m.accessToken(), nil
+}
+
+// ListAccessTokens returns userID's access tokens, revoked ones included,
+// oldest first.
+func (s *Store) ListAccessTokens(ctx context.Context, userID string) ([]core.AccessToken, error) {
+	var rows []AccessTokenModel
+	err := s.table(s.db.WithContext(ctx), AccessTokensTable).
+		Where(clause.Eq{Column: clause.Column{Name: "user_id"}, Value: userID}).
+		Order("created_at, token").Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("gormstore: list access tokens: %w", err)
+	}
+	out := make([]core.AccessToken, 0, len(rows))
+	for i := range rows {
+		out = append(out, *rows[i].accessToken())
+	}
+	return out, nil
+}
+
+// RevokeAccessToken marks the token revoked; unknown is core.ErrNotFound,
+// revoking twice is no error.
+func (s *Store) RevokeAccessToken(ctx context.Context, token string) error {
+	db := s.db.WithContext(ctx)
+	res := s.table(db, AccessTokensTable).
+		Where(clause.Eq{Column: clause.Column{Name: "token"}, Value: token}).
+		Update("revoked", true)
+	if res.Error != nil {
+		return fmt.Errorf("gormstore: revoke access token: %w", res.Error)
+	}
+	if res.RowsAffected == 1 {
+		return nil
+	}
+	// MySQL counts changed rows only: a token revoked before is found here.
+	ok, err := s.exists(db, AccessTokensTable, "token", token)
+	if err != nil {
+		return fmt.Errorf("gormstore: revoke access token: %w", err)
+	}
+	if !ok {
+		return core.ErrNotFound
+	}
+	return nil
+}
+
+// DeleteExpired removes request tokens whose ExpiresAt is not after now and
+// access tokens with an ExpiresAt not after now, and returns how many.
+func (s *Store) DeleteExpired(ctx context.Context, now time.Time) (int64, error) {
+	db := s.db.WithContext(ctx)
+	now = utc(now)
+	res := s.table(db, RequestTokensTable).
+		Where(clause.Lte{Column: clause.Column{Name: "expires_at"}, Value: now}).
+		Delete(&RequestTokenModel{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("gormstore: delete expired request tokens: %w", res.Error)
+	}
+	n := res.RowsAffected
+	// NULL (no expiry) is never <= now.
+	res = s.table(db, AccessTokensTable).
+		Where(clause.Lte{Column: clause.Column{Name: "expires_at"}, Value: now}).
+		Delete(&AccessTokenModel{})
+	if res.Error != nil {
+		return n, fmt.Errorf("gormstore: delete expired access tokens: %w", res.Error)
+	}
+	return n + res.RowsAffected, nil
+}
+
+// UseNonce records n; a nonce recorded before, with the same consumer key,
+// token, timestamp and value, is core.ErrNonceUsed. The primary key of the
+// nonce table decides, so concurrent calls in any number of processes
+// record a nonce once.
+func (s *Store) UseNonce(ctx context.Context, n core.Nonce) error {
+	m := nonceModel(n)
+	db := s.table(s.db.WithContext(ctx), NoncesTable)
+	if db.Dialector.Name() == "mysql" {
+		// INSERT IGNORE affects 0 rows on a duplicate whatever the
+		// connection's clientFoundRows flag (with which ON DUPLICATE KEY
+		// UPDATE would count the duplicate as 1). The values always fit
+		// their columns (see NonceModel), so IGNORE hides nothing else.
+		db = db.Clauses(clause.Insert{Modifier: "IGNORE"})
+	} else {
+		db = db.Clauses(clause.OnConflict{DoNothing: true})
+	}
+	res := db.Create(&m)
+	if res.Error != nil {
+		return fmt.Errorf("gormstore: use nonce: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return core.ErrNonceUsed
+	}
+	return nil
+}
+
+// PurgeNonces removes nonces whose timestamp is before before, and returns
+// how many.
+func (s *Store) PurgeNonces(ctx context.Context, before time.Time) (int64, error) {
+	res := s.table(s.db.WithContext(ctx), NoncesTable).
+		Where(clause.Lt{Column: clause.Column{Name: "timestamp"}, Value: utc(before)}).
+		Delete(&NonceModel{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("gormstore: purge nonces: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}

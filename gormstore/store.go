@@ -1,0 +1,172 @@
+package gormstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+	"gorm.io/gorm/logger"
+
+	"github.com/go-oauth1/provider/core"
+)
+
+var _ core.Store = (*Store)(nil)
+
+// Defaults of the options.
+const (
+	DefaultTablePrefix = "oauth1_"
+	DefaultNonceWindow = 5 * time.Minute
+)
+
+// Store is a core.Store on GORM. It is safe for concurrent use, and any
+// number of Stores, in any number of processes, may share one database:
+// every guarantee of the core.Store contract is kept by the database.
+type Store struct {
+	db          *gorm.DB
+	prefix      string
+	nonceWindow time.Duration
+	unlogged    bool
+}
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithTablePrefix sets the prefix of the four table names (default
+// DefaultTablePrefix, "oauth1_").
+func WithTablePrefix(prefix string) Option { return func(s *Store) { s.prefix = prefix } }
+
+// WithNonceWindow sets how long RunJanitor and Sweep keep nonces: those
+// with a timestamp older than now minus window are purged. It must be at
+// least the provider's TimestampPast, so that a purged nonce can no longer
+// be replayed. Default DefaultNonceWindow (core.DefaultTimestampWindow).
+func WithNonceWindow(window time.Duration) Option {
+	return func(s *Store) { s.nonceWindow = window }
+}
+
+// WithUnloggedNonces says whether Migrate makes the nonce table UNLOGGED on
+// PostgreSQL (turning an existing table unlogged, or logged again when
+// off). On by default: nonces are disposable, and an unlogged table skips
+// the write-ahead log and its flush at each commit, which made UseNonce 3
+// to 9 times faster in this package's benchmarks (about 0.18 ms a call,
+// against 0.5 to 1.7 ms logged, on a small shared machine). The price:
+// PostgreSQL empties an unlogged table after a crash and does not
+// replicate it, so after a crash or a failover a request seen in the last
+// nonce window (a few minutes) could be replayed once.
+// WithUnloggedNonces(false) keeps the table logged. Other databases ignore
+// the option.
+func WithUnloggedNonces(on bool) Option { return func(s *Store) { s.unlogged = on } }
+
+// New returns a Store on db. It creates nothing: call Migrate, or create
+// the tables from the exported models yourself.
+//
+// Every statement runs on its own (GORM's default transaction around single
+// writes is skipped: one statement is atomic), and statement parameters,
+// which hold secrets, are kept out of db's logger.
+//
+// For MySQL and MariaDB the DSN must set parseTime=true (and should set
+// loc=UTC) and must not set clientFoundRows=true.
+func New(db *gorm.DB, opts ...Option) *Store {
+	s := &Store{prefix: DefaultTablePrefix, nonceWindow: DefaultNonceWindow, unlogged: true}
+	for _, o := range opts {
+		o(s)
+	}
+	s.db = db.Session(&gorm.Session{
+		NewDB:                  true,
+		SkipDefaultTransaction: true,
+		Logger:                 redactLogger{db.Logger},
+	})
+	return s
+}
+
+// redactLogger hides statement parameters (secrets, tokens) from the
+// wrapped logger: it logs SQL with placeholders only.
+type redactLogger struct{ logger.Interface }
+
+func (l redactLogger) LogMode(level logger.LogLevel) logger.Interface {
+	return redactLogger{l.Interface.LogMode(level)}
+}
+
+func (redactLogger) ParamsFilter(_ context.Context, sql string, _ ...any) (string, []any) {
+	return sql, nil
+}
+
+// TableName returns the full name of one of the tables (ConsumersTable,
+// RequestTokensTable, AccessTokensTable or NoncesTable).
+func (s *Store) TableName(table string) string { return s.prefix + table }
+
+func (s *Store) table(db *gorm.DB, table string) *gorm.DB { return db.Table(s.prefix + table) }
+
+// Migrate creates the tables, or adds what they lack, with GORM's
+// AutoMigrate. It is safe to call on every start, though not from several
+// processes at the same moment on an empty database (each would try to
+// create the tables). On MySQL and MariaDB new
+// tables use utf8mb4 with a binary, no-pad collation, so that keys and
+// tokens compare exactly. On PostgreSQL it also makes the nonce table
+// unlogged or logged as WithUnloggedNonces says.
+func (s *Store) Migrate(ctx context.Context) error {
+	db := s.db.WithContext(ctx)
+	if db.Dialector.Name() == "mysql" {
+		coll, err := mysqlCollation(db)
+		if err != nil {
+			return fmt.Errorf("gormstore: migrate: %w", err)
+		}
+		db = db.Set("gorm:table_options", "DEFAULT CHARSET=utf8mb4 COLLATE="+coll)
+	}
+	for _, m := range []struct {
+		table string
+		model any
+	}{
+		{ConsumersTable, &ConsumerModel{}},
+		{RequestTokensTable, &RequestTokenModel{}},
+		{AccessTokensTable, &AccessTokenModel{}},
+		{NoncesTable, &NonceModel{}},
+	} {
+		if err := s.table(db, m.table).AutoMigrate(m.model); err != nil {
+			return fmt.Errorf("gormstore: migrate %s: %w", s.prefix+m.table, err)
+		}
+	}
+	if db.Dialector.Name() == "postgres" {
+		if err := s.setNoncePersistence(db); err != nil {
+			return fmt.Errorf("gormstore: migrate %s: %w", s.prefix+NoncesTable, err)
+		}
+	}
+	return nil
+}
+
+// mysqlCollation picks an exact (binary, no-pad) utf8mb4 collation:
+// MariaDB's utf8mb4_nopad_bin or MySQL 8's utf8mb4_0900_bin, and
+// utf8mb4_bin (which ignores trailing spaces) where neither exists.
+func mysqlCollation(db *gorm.DB) (string, error) {
+	var names []string
+	err := db.Raw("SELECT collation_name FROM information_schema.collations" +
+		" WHERE collation_name IN ('utf8mb4_nopad_bin', 'utf8mb4_0900_bin')" +
+		" ORDER BY collation_name DESC").Scan(&names).Error
+	if err != nil {
+		return "", err
+	}
+	if len(names) == 0 {
+		return "utf8mb4_bin", nil
+	}
+	return names[0], nil
+}
+
+// setNoncePersistence makes the PostgreSQL nonce table unlogged or logged
+// as configured, when it is not already.
+func (s *Store) setNoncePersistence(db *gorm.DB) error {
+	var persistence string
+	err := db.Raw("SELECT relpersistence::text FROM pg_class WHERE oid = to_regclass(quote_ident(?))",
+		s.prefix+NoncesTable).Scan(&persistence).Error
+	if err != nil {
+		return err
+	}
+	want, sql := "p", "ALTER TABLE ? SET LOGGED"
+	if s.unlogged {
+		want, sql = "u", "ALTER TABLE ? SET UNLOGGED"
+	}
+	if persistence == want {
+		return nil
+	}
+	return db.Exec(sql, clause.Table{Name: s.prefix + NoncesTable}).Error
+}

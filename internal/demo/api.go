@@ -1,0 +1,226 @@
+package demo
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/go-oauth1/provider/core"
+)
+
+// MaxNoteRunes caps the text of a note.
+const MaxNoteRunes = 10000
+
+// Healthz is GET /healthz: 200, body "ok".
+func (a *App) Healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write([]byte("ok"))
+}
+
+// ConsumerJSON is the answer of POST /consumers.
+type ConsumerJSON struct {
+	Key         string `json:"key"`
+	Secret      string `json:"secret"`
+	Name        string `json:"name"`
+	CallbackURL string `json:"callback_url"`
+}
+
+// RegisterConsumer is POST /consumers: form name, callback_url and
+// rsa_public_key, by a demo user authenticated with HTTP Basic or a login
+// session (cross-origin posts refused, csrf_token checked when present).
+// 201 with ConsumerJSON; bad input 400 {"error": …}; bad credentials 401.
+func (a *App) RegisterConsumer(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(w, r); err != nil {
+		WriteJSONError(w, http.StatusBadRequest, "the form could not be read (at most 64 KiB, form-encoded or multipart)")
+		return
+	}
+	user, ok := a.consumerOwner(w, r)
+	if !ok {
+		return
+	}
+	c, err := a.Provider.RegisterConsumer(r.Context(), core.ConsumerRegistration{
+		Name:         r.PostFormValue("name"),
+		Owner:        user,
+		CallbackURL:  r.PostFormValue("callback_url"),
+		RSAPublicKey: r.PostFormValue("rsa_public_key"),
+	})
+	var e *core.Error
+	if errors.As(err, &e) && e.Status < 500 {
+		msg := e.Advice
+		if msg == "" {
+			msg = e.Problem
+		}
+		WriteJSONError(w, http.StatusBadRequest, msg)
+		return
+	}
+	if err != nil {
+		a.Log.ErrorContext(r.Context(), "register consumer", "err", err)
+		WriteJSONError(w, http.StatusInternalServerError, "internal error")
+		return
+	}
+	a.Log.InfoContext(r.Context(), "consumer registered", "user", user, "consumer_key", c.Key)
+	WriteJSON(w, http.StatusCreated, ConsumerJSON{Key: c.Key, Secret: c.Secret, Name: c.Name, CallbackURL: c.CallbackURL})
+}
+
+// consumerOwner authenticates POST /consumers and returns the user, or
+// answers the failure and returns false.
+func (a *App) consumerOwner(w http.ResponseWriter, r *http.Request) (string, bool) {
+	unauthorized := func(msg string) (string, bool) {
+		w.Header().Set("WWW-Authenticate", `Basic realm="`+a.Config.Realm+`", charset="UTF-8"`)
+		WriteJSONError(w, http.StatusUnauthorized, msg)
+		return "", false
+	}
+	if name, pw, ok := r.BasicAuth(); ok {
+		err := a.Users.Authenticate(r.Context(), name, pw)
+		if errors.Is(err, ErrBadCredentials) {
+			return unauthorized("wrong user name or password")
+		}
+		if err != nil {
+			a.Log.ErrorContext(r.Context(), "authenticate", "err", err)
+			WriteJSONError(w, http.StatusInternalServerError, "internal error")
+			return "", false
+		}
+		return name, true
+	}
+	sess, ok := a.userSession(r)
+	if !ok {
+		return unauthorized("log in, or use HTTP Basic with a demo user's name and password")
+	}
+	if a.cross.Check(r) != nil {
+		WriteJSONError(w, http.StatusForbidden, "cross-origin request refused")
+		return "", false
+	}
+	if tok := r.PostFormValue("csrf_token"); tok != "" && !a.Sessions.CheckCSRF(sess, tok) {
+		WriteJSONError(w, http.StatusForbidden, "invalid csrf_token")
+		return "", false
+	}
+	return sess.User, true
+}
+
+// MeJSON is the answer of GET /api/me.
+type MeJSON struct {
+	User         string   `json:"user"`
+	ConsumerKey  string   `json:"consumer_key"`
+	ConsumerName string   `json:"consumer_name"`
+	Scopes       []string `json:"scopes"`
+}
+
+// Me is GET /api/me behind the OAuth middleware with scope read: 200 with
+// MeJSON for grant g.
+func (a *App) Me(w http.ResponseWriter, r *http.Request, g *core.Grant) {
+	if !a.hasGrant(w, g) {
+		return
+	}
+	scopes := g.Scopes
+	if scopes == nil {
+		scopes = []string{}
+	}
+	WriteJSON(w, http.StatusOK, MeJSON{User: g.UserID, ConsumerKey: g.Consumer.Key, ConsumerName: g.Consumer.Name, Scopes: scopes})
+}
+
+// NoteJSON is the answer of POST /api/notes.
+type NoteJSON struct {
+	User string `json:"user"`
+	Text string `json:"text"`
+}
+
+// Notes is POST /api/notes behind the OAuth middleware with scope write:
+// form field text (1 to MaxNoteRunes characters); 201 with NoteJSON. The
+// demo keeps no notes: it answers what it would have posted.
+func (a *App) Notes(w http.ResponseWriter, r *http.Request, g *core.Grant) {
+	if !a.hasGrant(w, g) {
+		return
+	}
+	text := r.PostFormValue("text")
+	if text == "" {
+		WriteJSONError(w, http.StatusBadRequest, "form field text is required")
+		return
+	}
+	if !utf8.ValidString(text) || utf8.RuneCountInString(text) > MaxNoteRunes {
+		WriteJSONError(w, http.StatusBadRequest, "text must be valid UTF-8 of at most "+strconv.Itoa(MaxNoteRunes)+" characters")
+		return
+	}
+	WriteJSON(w, http.StatusCreated, NoteJSON{User: g.UserID, Text: text})
+}
+
+// PingJSON is the answer of GET /api/ping.
+type PingJSON struct {
+	ConsumerKey string `json:"consumer_key"`
+}
+
+// Ping is GET /api/ping behind the two-legged OAuth middleware: 200 with
+// PingJSON.
+func (a *App) Ping(w http.ResponseWriter, r *http.Request, g *core.Grant) {
+	if !a.hasGrant(w, g) {
+		return
+	}
+	WriteJSON(w, http.StatusOK, PingJSON{ConsumerKey: g.Consumer.Key})
+}
+
+// hasGrant answers 500 when the route was mounted without the OAuth
+// middleware, a wiring mistake.
+func (a *App) hasGrant(w http.ResponseWriter, g *core.Grant) bool {
+	if g == nil || g.Consumer == nil {
+		a.Log.Error("API route without a grant: is the OAuth middleware mounted?")
+		a.Provider.WriteError(w, errors.New("no grant"))
+		return false
+	}
+	return true
+}
+
+// LogRequest starts timing r and returns the function to call, with the
+// status, once r is answered; it logs method, path (never the query, which
+// may hold OAuth parameters), status and duration, and no header.
+func (a *App) LogRequest(r *http.Request) func(status int) {
+	start := a.Clock.Now()
+	method, path := r.Method, r.URL.Path
+	return func(status int) {
+		level := slog.LevelInfo
+		if status >= 500 {
+			level = slog.LevelError
+		}
+		a.Log.LogAttrs(r.Context(), level, "request",
+			slog.String("method", method),
+			slog.String("path", path),
+			slog.Int("status", status),
+			slog.Duration("duration", a.Clock.Now().Sub(start)),
+			slog.String("remote", r.RemoteAddr),
+		)
+	}
+}
+
+// NewLogger returns the demo's logger: slog's text handler on w, or its
+// JSON handler when format is "json".
+func NewLogger(w io.Writer, format string) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// NotFound answers a path no route has: 404 {"error": "not found"}.
+func (a *App) NotFound(w http.ResponseWriter, r *http.Request) {
+	WriteJSONError(w, http.StatusNotFound, "not found")
+}
+
+// MethodNotAllowed answers a known path with another method: 405
+// {"error": "method not allowed"} (the router sets Allow).
+func (a *App) MethodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	WriteJSONError(w, http.StatusMethodNotAllowed, "method not allowed")
+}
+
+// InternalError answers 500 {"error": "internal error"}; the cause is
+// logged by whoever saw it, never rendered.
+func (a *App) InternalError(w http.ResponseWriter, r *http.Request) {
+	WriteJSONError(w, http.StatusInternalServerError, "internal error")
+}
+
+// Recovered logs a handler's panic v; the router then answers 500.
+func (a *App) Recovered(r *http.Request, v any) {
+	a.Log.ErrorContext(r.Context(), "panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v))
+}

@@ -1,0 +1,132 @@
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/go-oauth1/provider/core"
+)
+
+// Scopes are the permissions the demo provider knows.
+var Scopes = []core.Scope{
+	{Name: "read", Description: "Read your profile"},
+	{Name: "write", Description: "Post notes as you"},
+}
+
+// App is one demo service: the OAuth provider, the users, the sessions and
+// the pages. Its methods with the net/http handler signature are the
+// service's endpoints; the examples mount them on their framework.
+type App struct {
+	Config   Config
+	Provider *core.Provider
+	Backend  *Backend
+	Users    *Users
+	Sessions *Sessions
+	Log      *slog.Logger
+	Clock    core.Clock
+
+	pages pages
+	cross *http.CrossOriginProtection
+}
+
+// Options are the parts of an App tests replace. The zero value is the
+// real thing.
+type Options struct {
+	// Clock defaults to core.SystemClock.
+	Clock core.Clock
+	// Rand defaults to crypto/rand.
+	Rand io.Reader
+}
+
+// Open opens the backend cfg names, migrates it, seeds the users and builds
+// the provider. Close releases it.
+func Open(ctx context.Context, cfg Config, log *slog.Logger, opts Options) (*App, error) {
+	cfg = cfg.withDefaults()
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if opts.Clock == nil {
+		opts.Clock = core.SystemClock{}
+	}
+	pg, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	sessions, err := NewSessions(cfg.SessionKey, cfg.SessionTTL, opts.Clock, opts.Rand)
+	if err != nil {
+		return nil, err
+	}
+	b, err := OpenBackend(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, Backend: b, Sessions: sessions, Log: log, Clock: opts.Clock, pages: pg}
+	if err := a.open(ctx, opts); err != nil {
+		b.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) open(ctx context.Context, opts Options) error {
+	var err error
+	if a.Backend.DB == nil {
+		a.Users, err = NewMemoryUsers(a.Config.BcryptCost)
+	} else {
+		a.Users, err = NewDBUsers(ctx, a.Backend.DB, a.Config.BcryptCost)
+	}
+	if err != nil {
+		return fmt.Errorf("users table: %w", err)
+	}
+	if err := a.Users.Seed(ctx, a.Config.Users); err != nil {
+		return fmt.Errorf("seed users: %w", err)
+	}
+	a.Provider, err = core.New(core.Config{
+		Store:                  a.Backend.Store,
+		Realm:                  a.Config.Realm,
+		Clock:                  opts.Clock,
+		Rand:                   opts.Rand,
+		AllowPlaintextOverHTTP: a.Config.AllowPlaintext,
+		TrustedProxies:         a.Config.TrustedProxies,
+		Scopes:                 Scopes,
+	})
+	if err != nil {
+		return err
+	}
+	a.cross = http.NewCrossOriginProtection()
+	return nil
+}
+
+// Close closes the database.
+func (a *App) Close() error {
+	if a == nil || a.Backend == nil {
+		return errors.New("demo: App not open")
+	}
+	return a.Backend.Close()
+}
+
+// scopeViews returns the descriptions of names, in the provider's order,
+// unknown names last as they are.
+func scopeViews(names []string) []core.Scope {
+	var out []core.Scope
+	seen := map[string]bool{}
+	for _, s := range Scopes {
+		for _, n := range names {
+			if n == s.Name && !seen[n] {
+				out = append(out, s)
+				seen[n] = true
+			}
+		}
+	}
+	for _, n := range names {
+		if !seen[n] {
+			out = append(out, core.Scope{Name: n, Description: n})
+			seen[n] = true
+		}
+	}
+	return out
+}

@@ -1,0 +1,165 @@
+package demo
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Defaults of Config, as EXAMPLE_API.md documents them.
+const (
+	DefaultAddr        = "127.0.0.1:8080"
+	DefaultDatabaseURL = "oauth-example.db"
+	DefaultUsers       = "alice:wonderland,bob:builder"
+	DefaultRealm       = "example"
+	// DefaultSessionTTL is how long a login session lasts.
+	DefaultSessionTTL = 12 * time.Hour
+	// DefaultJanitorEvery is how often expired tokens and old nonces are
+	// removed.
+	DefaultJanitorEvery = 5 * time.Minute
+)
+
+// Config is the demo's configuration. ConfigFromEnv reads it from the
+// environment; tests build it directly.
+type Config struct {
+	// Addr is the listen address (ADDR).
+	Addr string
+	// DatabaseURL selects the store (DATABASE_URL): empty for the SQLite
+	// file DefaultDatabaseURL; "memory"; postgres://… or postgresql://…;
+	// mysql://… or mariadb://…; file:… or a path for SQLite.
+	DatabaseURL string
+	// Users are seeded at start (DEMO_USERS, "name:password,…").
+	Users []User
+	// Realm is sent in WWW-Authenticate (OAUTH_REALM).
+	Realm string
+	// AllowPlaintext lets PLAINTEXT be used over plain HTTP
+	// (ALLOW_PLAINTEXT=1).
+	AllowPlaintext bool
+	// TrustedProxies are CIDRs of reverse proxies whose forwarding headers
+	// are believed (TRUSTED_PROXIES, comma-separated).
+	TrustedProxies []string
+	// SessionKey signs session cookies and CSRF tokens (SESSION_KEY, hex or
+	// base64, at least 32 bytes). Empty: a random key, so sessions end when
+	// the process does.
+	SessionKey []byte
+	// SessionTTL is how long a login session lasts. Default
+	// DefaultSessionTTL.
+	SessionTTL time.Duration
+	// JanitorEvery is how often Run calls Provider.Cleanup. Default
+	// DefaultJanitorEvery.
+	JanitorEvery time.Duration
+	// BcryptCost is the cost of password hashes; zero means
+	// bcrypt.DefaultCost. Tests use bcrypt.MinCost.
+	BcryptCost int
+	// LogFormat is "text" (default) or "json" (LOG_FORMAT).
+	LogFormat string
+}
+
+// User is a demo user to seed.
+type User struct {
+	Name     string
+	Password string
+}
+
+// ConfigFromEnv builds a Config from getenv (os.Getenv in main), filling the
+// documented defaults. It returns an error for a malformed value, naming the
+// variable but never echoing a secret.
+func ConfigFromEnv(getenv func(string) string) (Config, error) {
+	c := Config{
+		Addr:           getenv("ADDR"),
+		DatabaseURL:    strings.TrimSpace(getenv("DATABASE_URL")),
+		Realm:          getenv("OAUTH_REALM"),
+		AllowPlaintext: getenv("ALLOW_PLAINTEXT") == "1",
+		LogFormat:      getenv("LOG_FORMAT"),
+	}
+	users := getenv("DEMO_USERS")
+	if users == "" {
+		users = DefaultUsers
+	}
+	var err error
+	if c.Users, err = ParseUsers(users); err != nil {
+		return Config{}, err
+	}
+	for _, p := range strings.Split(getenv("TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			c.TrustedProxies = append(c.TrustedProxies, p)
+		}
+	}
+	if k := getenv("SESSION_KEY"); k != "" {
+		if c.SessionKey, err = parseKey(k); err != nil {
+			return Config{}, err
+		}
+	}
+	switch c.LogFormat {
+	case "", "text", "json":
+	default:
+		return Config{}, fmt.Errorf("LOG_FORMAT must be text or json, not %q", c.LogFormat)
+	}
+	return c.withDefaults(), nil
+}
+
+func (c Config) withDefaults() Config {
+	if c.Addr == "" {
+		c.Addr = DefaultAddr
+	}
+	if c.DatabaseURL == "" {
+		c.DatabaseURL = DefaultDatabaseURL
+	}
+	if c.Realm == "" {
+		c.Realm = DefaultRealm
+	}
+	if c.SessionTTL == 0 {
+		c.SessionTTL = DefaultSessionTTL
+	}
+	if c.JanitorEvery == 0 {
+		c.JanitorEvery = DefaultJanitorEvery
+	}
+	return c
+}
+
+// ParseUsers parses "name:password,name:password". Names are non-empty and
+// unique and hold no ':'; passwords are non-empty.
+func ParseUsers(s string) ([]User, error) {
+	var users []User
+	seen := map[string]bool{}
+	for i, item := range strings.Split(s, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		name, pw, ok := strings.Cut(item, ":")
+		if !ok || name == "" || pw == "" {
+			return nil, fmt.Errorf("DEMO_USERS entry %d must be name:password", i+1)
+		}
+		if seen[name] {
+			return nil, fmt.Errorf("DEMO_USERS names user %q twice", name)
+		}
+		seen[name] = true
+		users = append(users, User{Name: name, Password: pw})
+	}
+	if len(users) == 0 {
+		return nil, errors.New("DEMO_USERS names no user")
+	}
+	return users, nil
+}
+
+// parseKey decodes SESSION_KEY from hex or base64 (standard or URL, padded
+// or not); at least 32 bytes.
+func parseKey(s string) ([]byte, error) {
+	decoders := []func(string) ([]byte, error){
+		hex.DecodeString,
+		base64.StdEncoding.DecodeString,
+		base64.RawStdEncoding.DecodeString,
+		base64.URLEncoding.DecodeString,
+		base64.RawURLEncoding.DecodeString,
+	}
+	for _, d := range decoders {
+		if k, err := d(s); err == nil && len(k) >= 32 {
+			return k, nil
+		}
+	}
+	return nil, errors.New("SESSION_KEY must be at least 32 bytes, hex or base64 encoded")
+}

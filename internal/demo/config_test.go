@@ -1,0 +1,77 @@
+package demo
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/hex"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestConfigFromEnv(t *testing.T) {
+	key := bytes.Repeat([]byte{7}, 32)
+	tests := []struct {
+		name    string
+		env     map[string]string
+		check   func(t *testing.T, c Config)
+		wantErr string
+	}{
+		{name: "defaults", env: nil, check: func(t *testing.T, c Config) {
+			if c.Addr != DefaultAddr || c.DatabaseURL != DefaultDatabaseURL || c.Realm != DefaultRealm ||
+				c.AllowPlaintext || c.SessionKey != nil || c.SessionTTL != DefaultSessionTTL || c.JanitorEvery != DefaultJanitorEvery {
+				t.Errorf("defaults: %+v", c)
+			}
+			want := []User{{"alice", "wonderland"}, {"bob", "builder"}}
+			if !reflect.DeepEqual(c.Users, want) {
+				t.Errorf("users %v, want %v", c.Users, want)
+			}
+		}},
+		{name: "everything", env: map[string]string{
+			"ADDR": ":9000", "DATABASE_URL": " memory ", "DEMO_USERS": "carol:a:b, dave:x ,", "OAUTH_REALM": "r",
+			"ALLOW_PLAINTEXT": "1", "TRUSTED_PROXIES": "10.0.0.0/8, ::1", "SESSION_KEY": hex.EncodeToString(key), "LOG_FORMAT": "json",
+		}, check: func(t *testing.T, c Config) {
+			if c.Addr != ":9000" || c.DatabaseURL != "memory" || c.Realm != "r" || !c.AllowPlaintext || c.LogFormat != "json" ||
+				!bytes.Equal(c.SessionKey, key) || !reflect.DeepEqual(c.TrustedProxies, []string{"10.0.0.0/8", "::1"}) ||
+				!reflect.DeepEqual(c.Users, []User{{"carol", "a:b"}, {"dave", "x"}}) {
+				t.Errorf("config %+v", c)
+			}
+		}},
+		{name: "base64 key", env: map[string]string{"SESSION_KEY": base64.RawURLEncoding.EncodeToString(key)}, check: func(t *testing.T, c Config) {
+			if !bytes.Equal(c.SessionKey, key) {
+				t.Errorf("key %x", c.SessionKey)
+			}
+		}},
+		{name: "ALLOW_PLAINTEXT other than 1", env: map[string]string{"ALLOW_PLAINTEXT": "true"}, check: func(t *testing.T, c Config) {
+			if c.AllowPlaintext {
+				t.Error("ALLOW_PLAINTEXT=true allowed PLAINTEXT; only 1 does")
+			}
+		}},
+		{name: "short key", env: map[string]string{"SESSION_KEY": "c2hvcnQ="}, wantErr: "SESSION_KEY"},
+		{name: "user without password", env: map[string]string{"DEMO_USERS": "alice"}, wantErr: "DEMO_USERS"},
+		{name: "empty name", env: map[string]string{"DEMO_USERS": ":pw"}, wantErr: "DEMO_USERS"},
+		{name: "repeated user", env: map[string]string{"DEMO_USERS": "a:b,a:c"}, wantErr: "twice"},
+		{name: "no user", env: map[string]string{"DEMO_USERS": " , "}, wantErr: "no user"},
+		{name: "log format", env: map[string]string{"LOG_FORMAT": "xml"}, wantErr: "LOG_FORMAT"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := ConfigFromEnv(func(k string) string { return tt.env[k] })
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one about %s", err, tt.wantErr)
+				}
+				for _, v := range tt.env {
+					if len(v) > 3 && strings.Contains(err.Error(), v) {
+						t.Errorf("error %q echoes the value %q", err, v)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, c)
+		})
+	}
+}

@@ -1,0 +1,105 @@
+package demo_test
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-oauth1/provider/internal/demo"
+	"github.com/go-oauth1/provider/internal/demo/demotest"
+)
+
+// TestContract runs the examples' contract on a plain net/http wiring of
+// the App, the reference the Gin and Echo wirings are held to.
+func TestContract(t *testing.T) { demotest.Run(t, demotest.NewServeMux) }
+
+func TestServeShutsDownGracefully(t *testing.T) {
+	cfg := demotest.Config("memory")
+	cfg.JanitorEvery = time.Millisecond // the janitor runs while serving
+	logs := &demotest.SyncBuffer{}
+	app, err := demo.Open(context.Background(), cfg, demo.NewLogger(logs, "text"), demo.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A request in flight when the shutdown starts still gets its answer.
+	started, release := make(chan struct{}), make(chan struct{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			close(started)
+			<-release
+		}
+		app.Healthz(w, r)
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- app.Serve(ctx, ln, h) }()
+
+	base := "http://" + ln.Addr().String()
+	slow := make(chan string, 1)
+	go func() {
+		resp, err := http.Get(base + "/slow")
+		if err != nil {
+			slow <- err.Error()
+			return
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		slow <- string(b)
+	}()
+	<-started
+	time.Sleep(20 * time.Millisecond) // let the janitor tick
+	cancel()
+	time.Sleep(20 * time.Millisecond)
+	close(release)
+	if got := <-slow; got != "ok" {
+		t.Errorf("request in flight got %q, want ok", got)
+	}
+	select {
+	case err := <-served:
+		if err != nil {
+			t.Errorf("Serve = %v, want nil", err)
+		}
+	case <-time.After(demo.ShutdownTimeout):
+		t.Fatal("Serve did not return")
+	}
+	if _, err := http.Get(base + "/healthz"); err == nil {
+		t.Error("server still answers after shutdown")
+	}
+	if l := logs.String(); !strings.Contains(l, "msg=listening") || !strings.Contains(l, `msg="shutting down"`) {
+		t.Errorf("log: %s", l)
+	}
+}
+
+func TestOpenFails(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  demo.Config
+	}{
+		{"unreachable database", demo.Config{DatabaseURL: "postgres://u:hunter2@127.0.0.1:1/db?connect_timeout=2", Users: []demo.User{demotest.Alice}}},
+		{"bad mysql url", demo.Config{DatabaseURL: "mysql://u:hunter2@/db", Users: []demo.User{demotest.Alice}}},
+		{"bad trusted proxy", demo.Config{DatabaseURL: "memory", Users: []demo.User{demotest.Alice}, TrustedProxies: []string{"not-a-cidr"}}},
+		{"short session key", demo.Config{DatabaseURL: "memory", SessionKey: []byte("short")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.cfg.BcryptCost = 4
+			app, err := demo.Open(context.Background(), tt.cfg, nil, demo.Options{})
+			if err == nil {
+				app.Close()
+				t.Fatal("Open succeeded")
+			}
+			if strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("error %q holds the password", err)
+			}
+		})
+	}
+}

@@ -1,0 +1,18 @@
+// Package demotest is the contract scenario of the example services
+// (shared/spec/EXAMPLE_API.md), written once and run against both of them:
+//
+//	func TestContract(t *testing.T) { demotest.Run(t, NewRouter) }
+//	func TestBrowser(t *testing.T)  { demotest.RunBrowser(t, NewRouter) }
+//
+// Run drives the whole surface over HTTP, against an httptest.Server on
+// 127.0.0.1 serving newRouter(app): every endpoint and its error cases, on
+// SQLite (including a second start on the same file), on the in-memory
+// store, and on PostgreSQL when CI or EXAMPLE_POSTGRES_DSN is set (each run
+// in a schema of its own, dropped after). OAuth requests are signed by
+// core/oauthtest's Signer. The service's log is captured and checked to
+// hold no secret, token, password or query string.
+//
+// RunBrowser drives Chromium (github.com/chromedp/chromedp) through login,
+// consent, Approve, Deny and revocation on the account page. It skips where
+// Chromium is absent, unless CI is set, where it fails.
+package demotest

@@ -1,0 +1,21 @@
+// Package demo is the code shared by the two example services, example-gin
+// and example-echo: configuration from the environment, opening the store
+// (SQLite, PostgreSQL, MySQL/MariaDB through gormstore, or memstore), the
+// demo's users (bcrypt-hashed), signed cookie sessions with CSRF tokens,
+// the embedded HTML pages (login, consent, verifier, authorized apps), JSON
+// helpers, request logging, and the run loop (janitor and graceful
+// shutdown).
+//
+// The two examples hold only their framework's wiring: routes, the OAuth
+// adapter (ginoauth or echooauth), and small handlers that call the App's
+// net/http-style methods. Everything else lives here, once, so the two
+// services answer byte for byte the same (shared/spec/EXAMPLE_API.md).
+//
+// The demo holds no protocol logic and no OAuth storage of its own:
+// consumers, tokens and nonces go through core.Provider and its store. Its
+// users table is its own business.
+//
+// The contract scenario both examples run is in the demotest sub-package;
+// a command-line client that performs the three legs against a running
+// example is in cmd/oauthclient.
+package demo

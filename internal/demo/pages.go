@@ -1,0 +1,327 @@
+package demo
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/go-oauth1/provider/core"
+)
+
+// maxFormBytes caps the forms of the pages and of POST /consumers.
+const maxFormBytes = 64 << 10
+
+// DefaultNext is where a login goes when its next is absent or unsafe.
+const DefaultNext = "/account/apps"
+
+// parseForm reads r's form body, capped at maxFormBytes; multipart bodies
+// are read too (curl -F).
+func parseForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseMultipartForm(maxFormBytes); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		return err
+	}
+	return nil
+}
+
+// redirect answers status with Location: to. to is either a same-origin
+// path checked by SafeNext or a callback URL from the provider.
+func redirect(w http.ResponseWriter, to string, status int) {
+	w.Header().Set("Location", to)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	w.WriteHeader(status)
+}
+
+// userSession returns r's session when a user is logged in.
+func (a *App) userSession(r *http.Request) (*Session, bool) {
+	sess, ok := a.Sessions.Get(r)
+	if !ok || sess.User == "" {
+		return nil, false
+	}
+	return sess, true
+}
+
+// loginForm renders the login form with status. It starts an anonymous
+// session when there is none, for the form's CSRF token.
+func (a *App) loginForm(w http.ResponseWriter, r *http.Request, status int, d *pageData) {
+	sess, ok := a.Sessions.Get(r)
+	if !ok {
+		var err error
+		if sess, err = a.Sessions.Start(w, r, ""); err != nil {
+			a.serverError(w, r, "start session", err)
+			return
+		}
+	}
+	d.Title = "Log in"
+	d.CSRF = a.Sessions.CSRFToken(sess)
+	d.Next = SafeNext(d.Next, DefaultNext)
+	a.render(w, status, "login", d)
+}
+
+func (a *App) serverError(w http.ResponseWriter, r *http.Request, what string, err error) {
+	a.Log.ErrorContext(r.Context(), what, "method", r.Method, "path", r.URL.Path, "err", err)
+	a.errorPage(w, http.StatusInternalServerError, "Something went wrong", "The server failed to answer. Please try again later.")
+}
+
+// forbidden answers a request that failed the cross-origin or CSRF check.
+func (a *App) forbidden(w http.ResponseWriter) {
+	a.errorPage(w, http.StatusForbidden, "Forbidden", "The form was not sent by this site, or it expired. Reload the page and try again.")
+}
+
+// authorizationError answers a failed lookup or decision on a request
+// token: a page saying why for a bad token, a generic 500 otherwise.
+func (a *App) authorizationError(w http.ResponseWriter, r *http.Request, err error) {
+	e := core.AsError(err)
+	if e.Status >= 500 {
+		a.serverError(w, r, "authorization", err)
+		return
+	}
+	msg := e.Advice
+	if msg == "" {
+		msg = "The request token is not valid."
+	}
+	a.errorPage(w, http.StatusBadRequest, "Cannot authorize ("+e.Problem+")", msg)
+}
+
+// LoginPage is GET /login: the login form, going to the query's next after.
+func (a *App) LoginPage(w http.ResponseWriter, r *http.Request) {
+	a.loginForm(w, r, http.StatusOK, &pageData{Next: r.URL.Query().Get("next")})
+}
+
+// Login is POST /login: form username, password, next (and csrf_token,
+// checked when present; cross-origin posts are refused in any case). It
+// starts a new session and answers 303 to next (same-origin paths only,
+// DefaultNext otherwise); a wrong password shows the form again with 401.
+func (a *App) Login(w http.ResponseWriter, r *http.Request) {
+	if a.cross.Check(r) != nil {
+		a.forbidden(w)
+		return
+	}
+	if err := parseForm(w, r); err != nil {
+		a.errorPage(w, http.StatusBadRequest, "Bad request", "The form could not be read.")
+		return
+	}
+	next := SafeNext(r.PostFormValue("next"), DefaultNext)
+	if tok := r.PostFormValue("csrf_token"); tok != "" {
+		sess, _ := a.Sessions.Get(r)
+		if !a.Sessions.CheckCSRF(sess, tok) {
+			a.forbidden(w)
+			return
+		}
+	}
+	name := r.PostFormValue("username")
+	err := a.Users.Authenticate(r.Context(), name, r.PostFormValue("password"))
+	if errors.Is(err, ErrBadCredentials) {
+		a.Log.InfoContext(r.Context(), "login failed")
+		a.loginForm(w, r, http.StatusUnauthorized, &pageData{Error: "Wrong user name or password.", Username: name, Next: next})
+		return
+	}
+	if err != nil {
+		a.serverError(w, r, "login", err)
+		return
+	}
+	if _, err := a.Sessions.Start(w, r, name); err != nil {
+		a.serverError(w, r, "start session", err)
+		return
+	}
+	redirect(w, next, http.StatusSeeOther)
+}
+
+// Logout is POST /logout (csrf_token): it ends the session and answers 303
+// to /login.
+func (a *App) Logout(w http.ResponseWriter, r *http.Request) {
+	if a.cross.Check(r) != nil || parseForm(w, r) != nil {
+		a.forbidden(w)
+		return
+	}
+	if sess, ok := a.userSession(r); ok && !a.Sessions.CheckCSRF(sess, r.PostFormValue("csrf_token")) {
+		a.forbidden(w)
+		return
+	}
+	a.Sessions.Clear(w, r)
+	redirect(w, "/login", http.StatusSeeOther)
+}
+
+// AuthorizePage is GET /oauth/authorize?oauth_token=T: a page for a bad
+// token, the login form when no one is logged in, and otherwise the consent
+// page naming the consumer and the requested scopes, with Approve and Deny.
+func (a *App) AuthorizePage(w http.ResponseWriter, r *http.Request) {
+	ar, err := a.Provider.ParseAuthorization(r)
+	if err != nil {
+		a.authorizationError(w, r, err)
+		return
+	}
+	sess, ok := a.userSession(r)
+	if !ok {
+		a.loginForm(w, r, http.StatusOK, &pageData{Next: r.URL.RequestURI(), Consumer: ar.Consumer.Name})
+		return
+	}
+	a.render(w, http.StatusOK, "consent", &pageData{
+		Title:    "Authorize " + ar.Consumer.Name,
+		User:     sess.User,
+		CSRF:     a.Sessions.CSRFToken(sess),
+		Consumer: ar.Consumer.Name,
+		Token:    ar.Token,
+		Callback: callbackSite(ar),
+		Scopes:   ar.Scopes,
+	})
+}
+
+// callbackSite is the scheme, host and path of the callback, to show where
+// the browser will go; "" for oob.
+func callbackSite(ar *core.AuthorizationRequest) string {
+	if ar.OOB {
+		return ""
+	}
+	u, err := url.Parse(ar.Callback)
+	if err != nil {
+		return ar.Callback
+	}
+	return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
+}
+
+// AuthorizeDecision is POST /oauth/authorize: form oauth_token, csrf_token
+// and action (approve or deny). Approve: 302 to the callback with
+// oauth_token and oauth_verifier, or for oob a page showing the verifier
+// (id="verifier"). Deny: 302 to the callback with denied=T, or for oob a
+// page saying so.
+func (a *App) AuthorizeDecision(w http.ResponseWriter, r *http.Request) {
+	if a.cross.Check(r) != nil {
+		a.forbidden(w)
+		return
+	}
+	if err := parseForm(w, r); err != nil {
+		a.errorPage(w, http.StatusBadRequest, "Bad request", "The form could not be read.")
+		return
+	}
+	token := r.PostFormValue("oauth_token")
+	sess, ok := a.userSession(r)
+	if !ok {
+		a.loginForm(w, r, http.StatusUnauthorized, &pageData{
+			Error: "Please log in first.",
+			Next:  "/oauth/authorize?" + url.Values{"oauth_token": {token}}.Encode(),
+		})
+		return
+	}
+	if !a.Sessions.CheckCSRF(sess, r.PostFormValue("csrf_token")) {
+		a.forbidden(w)
+		return
+	}
+	if token == "" {
+		a.errorPage(w, http.StatusBadRequest, "Bad request", "The form names no request token (oauth_token).")
+		return
+	}
+	ar, err := a.Provider.Authorization(r.Context(), token)
+	if err != nil {
+		a.authorizationError(w, r, err)
+		return
+	}
+	d := &pageData{User: sess.User, CSRF: a.Sessions.CSRFToken(sess), Consumer: ar.Consumer.Name}
+	switch r.PostFormValue("action") {
+	case "approve":
+		ap, err := a.Provider.Approve(r.Context(), token, sess.User, nil)
+		if err != nil {
+			a.authorizationError(w, r, err)
+			return
+		}
+		a.Log.InfoContext(r.Context(), "authorization approved", "user", sess.User, "consumer_key", ar.Consumer.Key)
+		if ap.OOB || ap.RedirectURL == "" {
+			d.Title, d.Verifier = "Access granted", ap.Verifier
+			a.render(w, http.StatusOK, "verifier", d)
+			return
+		}
+		redirect(w, ap.RedirectURL, http.StatusFound)
+	case "deny":
+		to, err := a.Provider.Deny(r.Context(), token)
+		if err != nil {
+			a.authorizationError(w, r, err)
+			return
+		}
+		a.Log.InfoContext(r.Context(), "authorization denied", "user", sess.User, "consumer_key", ar.Consumer.Key)
+		if to == "" {
+			d.Title = "Access denied"
+			a.render(w, http.StatusOK, "denied", d)
+			return
+		}
+		redirect(w, to, http.StatusFound)
+	default:
+		a.errorPage(w, http.StatusBadRequest, "Bad request", "Choose Approve or Deny.")
+	}
+}
+
+// Apps is GET /account/apps: the consumers the logged-in user has
+// authorized, each with a revoke button. Without a session: 303 to the
+// login form.
+func (a *App) Apps(w http.ResponseWriter, r *http.Request) {
+	sess, ok := a.userSession(r)
+	if !ok {
+		redirect(w, "/login?next="+url.QueryEscape(r.URL.Path), http.StatusSeeOther)
+		return
+	}
+	apps, err := a.Provider.AuthorizedApps(r.Context(), sess.User)
+	if err != nil {
+		a.serverError(w, r, "list authorized apps", err)
+		return
+	}
+	d := &pageData{Title: "Your apps", User: sess.User, CSRF: a.Sessions.CSRFToken(sess)}
+	for _, app := range apps {
+		v := appView{Name: app.Consumer.Name, Key: app.Consumer.Key, Scopes: scopeViews(app.Scopes)}
+		var since time.Time
+		for _, t := range app.Tokens {
+			if since.IsZero() || t.CreatedAt.Before(since) {
+				since = t.CreatedAt
+			}
+		}
+		if !since.IsZero() {
+			v.Since = since.UTC().Format("2006-01-02 15:04 UTC")
+		}
+		d.Apps = append(d.Apps, v)
+	}
+	a.render(w, http.StatusOK, "apps", d)
+}
+
+// RevokeApp is POST /account/apps/revoke: form consumer_key and
+// csrf_token. It revokes every access token the user holds for the
+// consumer (they stop working at once) and answers 303 to /account/apps.
+func (a *App) RevokeApp(w http.ResponseWriter, r *http.Request) {
+	if a.cross.Check(r) != nil {
+		a.forbidden(w)
+		return
+	}
+	if err := parseForm(w, r); err != nil {
+		a.errorPage(w, http.StatusBadRequest, "Bad request", "The form could not be read.")
+		return
+	}
+	sess, ok := a.userSession(r)
+	if !ok {
+		a.loginForm(w, r, http.StatusUnauthorized, &pageData{Error: "Please log in first.", Next: DefaultNext})
+		return
+	}
+	if !a.Sessions.CheckCSRF(sess, r.PostFormValue("csrf_token")) {
+		a.forbidden(w)
+		return
+	}
+	key := r.PostFormValue("consumer_key")
+	if key == "" {
+		a.errorPage(w, http.StatusBadRequest, "Bad request", "The form names no application (consumer_key).")
+		return
+	}
+	err := a.Provider.RevokeApp(r.Context(), sess.User, key)
+	if errors.Is(err, core.ErrNotFound) {
+		a.errorPage(w, http.StatusNotFound, "Not found", "You have not authorized that application.")
+		return
+	}
+	if err != nil {
+		a.serverError(w, r, "revoke app", err)
+		return
+	}
+	a.Log.InfoContext(r.Context(), "app revoked", "user", sess.User, "consumer_key", key)
+	redirect(w, DefaultNext, http.StatusSeeOther)
+}
+
+// Index is GET /: 303 to the account page.
+func (a *App) Index(w http.ResponseWriter, r *http.Request) {
+	redirect(w, DefaultNext, http.StatusSeeOther)
+}

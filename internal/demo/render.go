@@ -1,0 +1,116 @@
+package demo
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/http"
+
+	"github.com/go-oauth1/provider/core"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// pageNames are the pages; each is templates/NAME.html inside
+// templates/layout.html.
+var pageNames = []string{"login", "consent", "verifier", "denied", "apps", "error"}
+
+// pageData is what every page template gets; each page uses the fields it
+// needs.
+type pageData struct {
+	Title    string
+	User     string // logged-in user, shown in the header
+	CSRF     string // CSRF token of the session, for every form
+	Error    string
+	Next     string
+	Username string
+	Consumer string // consumer name
+	Token    string // request token on the consent page
+	Callback string // where the browser goes after consent ("" for oob)
+	Scopes   []core.Scope
+	Verifier string
+	Apps     []appView
+}
+
+type appView struct {
+	Name   string
+	Key    string
+	Since  string
+	Scopes []core.Scope
+}
+
+// pages holds the parsed templates, parsed once at start.
+type pages map[string]*template.Template
+
+func parsePages() (pages, error) {
+	p := pages{}
+	for _, name := range pageNames {
+		t, err := template.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, err
+		}
+		p[name] = t
+	}
+	return p, nil
+}
+
+// contentSecurityPolicy forbids framing and everything but the inline
+// style sheet. It sets no form-action, which browsers would apply to the
+// redirect to the consumer's callback.
+const contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+// SetPageHeaders sets the headers every HTML page carries: no framing
+// (X-Frame-Options and CSP frame-ancestors), no caching, no sniffing, no
+// referrer (authorize URLs hold request tokens).
+func SetPageHeaders(h http.Header) {
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Content-Security-Policy", contentSecurityPolicy)
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+}
+
+// render writes page name with status. The page is rendered into a buffer
+// first, so a template failure is a clean 500.
+func (a *App) render(w http.ResponseWriter, status int, name string, d *pageData) {
+	var buf bytes.Buffer
+	if err := a.pages[name].ExecuteTemplate(&buf, "layout", d); err != nil {
+		a.Log.Error("render page", "page", name, "err", err)
+		SetPageHeaders(w.Header())
+		w.WriteHeader(http.StatusInternalServerError)
+		fmt.Fprint(w, "internal error")
+		return
+	}
+	SetPageHeaders(w.Header())
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// errorPage renders the error page with status and a message for the user.
+func (a *App) errorPage(w http.ResponseWriter, status int, title, msg string) {
+	a.render(w, status, "error", &pageData{Title: title, Error: msg})
+}
+
+// WriteJSON writes v as JSON with status. Answers are never cached: some
+// hold secrets.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"error":"internal error"}`)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(b, '\n'))
+}
+
+// WriteJSONError writes {"error": msg} with status.
+func WriteJSONError(w http.ResponseWriter, status int, msg string) {
+	WriteJSON(w, status, map[string]string{"error": msg})
+}

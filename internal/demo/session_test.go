@@ -1,0 +1,106 @@
+package demo
+
+import (
+	"bytes"
+	"encoding/base64"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+type fakeClock struct{ now time.Time }
+
+func (c *fakeClock) Now() time.Time { return c.now }
+
+func TestSafeNext(t *testing.T) {
+	tests := []struct {
+		next string
+		safe bool
+	}{
+		{"/", true},
+		{"/account/apps", true},
+		{"/oauth/authorize?oauth_token=a%2Fb", true},
+		{"/a//b", true},
+		{"", false},
+		{"account", false},
+		{"//evil.example", false},
+		{`/\evil.example`, false},
+		{`/a\b`, false},
+		{"https://evil.example/", false},
+		{"javascript:alert(1)", false},
+		{"/\t/evil.example", false},
+		{"/\n/evil.example", false},
+		{"/" + strings.Repeat("a", 3000), false},
+	}
+	for _, tt := range tests {
+		got := SafeNext(tt.next, "DEF")
+		if (got == tt.next) != tt.safe || (!tt.safe && got != "DEF") {
+			t.Errorf("SafeNext(%q) = %q, safe %v", tt.next, got, tt.safe)
+		}
+	}
+}
+
+func TestSessions(t *testing.T) {
+	clock := &fakeClock{now: time.Unix(1_700_000_000, 0)}
+	s, err := NewSessions(bytes.Repeat([]byte{1}, 32), time.Hour, clock, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _ := NewSessions(bytes.Repeat([]byte{2}, 32), time.Hour, clock, nil)
+
+	rec := httptest.NewRecorder()
+	sess, err := s.Start(rec, httptest.NewRequest(http.MethodGet, "/", nil), "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cookie := rec.Result().Cookies()[0]
+	if !cookie.HttpOnly || cookie.SameSite != http.SameSiteLaxMode || cookie.Secure || cookie.MaxAge != 3600 {
+		t.Errorf("cookie %+v", cookie)
+	}
+	req := func(value string) *http.Request {
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.AddCookie(&http.Cookie{Name: SessionCookie, Value: value})
+		return r
+	}
+	got, ok := s.Get(req(cookie.Value))
+	if !ok || *got != *sess || s.User(req(cookie.Value)) != "alice" {
+		t.Fatalf("Get = %+v %v, want %+v", got, ok, sess)
+	}
+	payload, sig, _ := strings.Cut(cookie.Value, ".")
+	bob := base64.RawURLEncoding.EncodeToString([]byte(`{"id":"` + sess.ID + `","user":"bob","exp":9999999999}`))
+	forged := bob + "." + sig
+	for name, v := range map[string]string{"forged": forged, "no signature": payload, "empty": "", "junk": "a.b.c"} {
+		if _, ok := s.Get(req(v)); ok {
+			t.Errorf("%s cookie accepted", name)
+		}
+	}
+	if payload == bob {
+		t.Fatal("forged payload equals the real one")
+	}
+	if _, ok := other.Get(req(cookie.Value)); ok {
+		t.Error("cookie accepted under another key")
+	}
+	token := s.CSRFToken(sess)
+	if !s.CheckCSRF(sess, token) || s.CheckCSRF(sess, "") || s.CheckCSRF(nil, token) || s.CheckCSRF(sess, token+"x") {
+		t.Error("CheckCSRF")
+	}
+	if s.CheckCSRF(&Session{ID: "other"}, token) || other.CheckCSRF(sess, token) {
+		t.Error("CSRF token valid for another session or key")
+	}
+	clock.now = clock.now.Add(time.Hour)
+	if _, ok := s.Get(req(cookie.Value)); ok {
+		t.Error("expired session accepted")
+	}
+
+	rec = httptest.NewRecorder()
+	tlsReq := httptest.NewRequest(http.MethodGet, "https://example.com/", nil)
+	s.Clear(rec, tlsReq)
+	if c := rec.Result().Cookies()[0]; c.MaxAge >= 0 || c.Value != "" || !c.Secure {
+		t.Errorf("cleared cookie %+v", c)
+	}
+	if _, err := NewSessions(make([]byte, 16), time.Hour, nil, nil); err == nil {
+		t.Error("short key accepted")
+	}
+}
