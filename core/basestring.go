@@ -79,11 +79,6 @@ func parseAuthorization(ps []Param, h string) ([]Param, string, error) {
 	}
 }
 
-// tokenChar reports whether c may appear in an HTTP token (RFC 9110 §5.6.2).
-func tokenChar(c byte) bool {
-	return unreserved(c) || strings.IndexByte("!#$%&'*+^`|", c) >= 0
-}
-
 // skipSpace drops leading spaces and tabs.
 func skipSpace(s string) string {
 	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
@@ -190,39 +185,75 @@ func validPort(p string) bool {
 // joined with "=" and "&". Every pair is kept, oauth_signature included if
 // present (the base string leaves it out).
 func NormalizeParameters(params []Param) string {
-	enc := encodeSorted(params, false)
 	var b []byte
-	for i, p := range enc {
+	for i, p := range sortEncoded(nil, params, false) {
 		if i > 0 {
 			b = append(b, '&')
 		}
-		b = append(b, p.Key...)
+		b = appendEncoded(b, p.Key)
 		b = append(b, '=')
-		b = append(b, p.Value...)
+		b = appendEncoded(b, p.Value)
 	}
 	return string(b)
 }
 
-// encodeSorted returns the pairs encoded and sorted by encoded name, then
-// value; with dropSignature it leaves out oauth_signature.
-func encodeSorted(params []Param, dropSignature bool) []Param {
-	return appendEncodedSorted(make([]Param, 0, len(params)), params, dropSignature)
-}
-
-func appendEncodedSorted(enc, params []Param, dropSignature bool) []Param {
+// sortEncoded appends the pairs to dst, sorted by encoded name, then
+// encoded value (compared without encoding them); with dropSignature it
+// leaves out oauth_signature.
+func sortEncoded(dst, params []Param, dropSignature bool) []Param {
 	for _, p := range params {
-		if dropSignature && p.Key == "oauth_signature" {
-			continue
+		if !dropSignature || p.Key != "oauth_signature" {
+			dst = append(dst, p)
 		}
-		enc = append(enc, Param{PercentEncode(p.Key), PercentEncode(p.Value)})
 	}
-	slices.SortFunc(enc, func(a, b Param) int {
-		if c := strings.Compare(a.Key, b.Key); c != 0 {
+	slices.SortFunc(dst, func(a, b Param) int {
+		if c := compareEncoded(a.Key, b.Key); c != 0 {
 			return c
 		}
-		return strings.Compare(a.Value, b.Value)
+		return compareEncoded(a.Value, b.Value)
 	})
-	return enc
+	return dst
+}
+
+// compareEncoded compares PercentEncode(a) with PercentEncode(b) without
+// building either.
+func compareEncoded(a, b string) int {
+	// Up to the first difference the encodings are the same; from there
+	// they compare as the encodings of the two differing bytes do.
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	switch {
+	case i == len(a) && i == len(b):
+		return 0
+	case i == len(a):
+		return -1
+	case i == len(b):
+		return 1
+	}
+	x, y := a[i], b[i]
+	// An escaped byte starts with '%', which sorts before every unreserved
+	// character; two escaped bytes compare as their hex digits, that is as
+	// the bytes themselves.
+	switch ux, uy := unreserved(x), unreserved(y); {
+	case ux && uy, !ux && !uy:
+		return cmpByte(x, y)
+	case ux:
+		return cmpByte(x, '%')
+	default:
+		return cmpByte('%', y)
+	}
+}
+
+func cmpByte(x, y byte) int {
+	if x < y {
+		return -1
+	}
+	if x > y {
+		return 1
+	}
+	return 0
 }
 
 // SignatureBaseString returns the signature base string of RFC 5849
@@ -235,10 +266,10 @@ func SignatureBaseString(method, baseURI string, params []Param) string {
 
 func appendBaseString(b []byte, method, baseURI string, params []Param) []byte {
 	var buf [24]Param // most requests have fewer parameters: no allocation
-	enc := appendEncodedSorted(buf[:0], params, true)
+	sorted := sortEncoded(buf[:0], params, true)
 	n := len(method) + 3*len(baseURI) + 2
-	for _, p := range enc {
-		n += 3*(len(p.Key)+len(p.Value)) + 6
+	for _, p := range sorted {
+		n += 5*(len(p.Key)+len(p.Value)) + 6
 	}
 	if cap(b)-len(b) < n {
 		nb := make([]byte, len(b), len(b)+n)
@@ -255,13 +286,13 @@ func appendBaseString(b []byte, method, baseURI string, params []Param) []byte {
 	b = append(b, '&')
 	b = appendEncoded(b, baseURI)
 	b = append(b, '&')
-	for i, p := range enc {
+	for i, p := range sorted {
 		if i > 0 {
 			b = append(b, "%26"...)
 		}
-		b = appendEncoded(b, p.Key)
+		b = appendEncodedTwice(b, p.Key)
 		b = append(b, "%3D"...)
-		b = appendEncoded(b, p.Value)
+		b = appendEncodedTwice(b, p.Value)
 	}
 	return b
 }

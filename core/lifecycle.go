@@ -54,11 +54,12 @@ func (p *Provider) issueRequestToken(r *http.Request) (*RequestToken, error) {
 	if err != nil {
 		return nil, err
 	}
-	cb := v.req.proto.callback
+	defer p.release(v)
+	cb := v.proto.callback
 	if err := checkCallback(cb, v.consumer.CallbackURL); err != nil {
 		return nil, err
 	}
-	scopes, err := p.requestedScopes(v.req.params, v.consumer)
+	scopes, err := p.requestedScopes(v.params, v.consumer)
 	if err != nil {
 		return nil, err
 	}
@@ -206,6 +207,7 @@ func (p *Provider) exchange(r *http.Request) (*AccessToken, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer p.release(v)
 	token, secret, err := p.credentials()
 	if err != nil {
 		return nil, err

@@ -89,17 +89,92 @@ func (m hmacMethod) Sign(base []byte, k Keys) (string, error) {
 	return base64.StdEncoding.EncodeToString(m.sum(base, k)), nil
 }
 
-func (m hmacMethod) Verify(base []byte, signature string, k Keys) error {
-	// Compare the base64 text itself: the decoder would also accept other
-	// spellings (line breaks, non-zero padding bits) of the same bytes.
-	var buf [88]byte // base64 of a SHA-512 sum
-	sum := m.sum(base, k)
-	want := buf[:base64.StdEncoding.EncodedLen(len(sum))]
-	base64.StdEncoding.Encode(want, sum)
-	if subtle.ConstantTimeCompare(want, []byte(signature)) != 1 {
+// hmacHeadroom is the room verifyWithHeadroom needs before the base
+// string: the largest block size (SHA-512's).
+const hmacHeadroom = sha512.BlockSize
+
+// verifyWithHeadroom is Verify for a base string that follows
+// hmacHeadroom bytes of scratch space in buf. It computes the HMAC of RFC
+// 2104 with one-shot hashes, without allocating: the inner hash runs over
+// the padded key written into the headroom, followed by the base string.
+// Its result equals crypto/hmac's (TestHMACMatchesCryptoHMAC).
+func (m hmacMethod) verifyWithHeadroom(buf []byte, signature string, k Keys) error {
+	var keyBuf [256]byte
+	key := appendEncoded(keyBuf[:0], k.ConsumerSecret)
+	key = append(key, '&')
+	key = appendEncoded(key, k.TokenSecret)
+	bs := m.blockSize()
+	var digest [sha512.Size]byte
+	if len(key) > bs {
+		key = m.oneShot(digest[:0], key)
+	}
+	inner := buf[hmacHeadroom-bs:]
+	for i := 0; i < bs; i++ {
+		var c byte
+		if i < len(key) {
+			c = key[i]
+		}
+		inner[i] = c ^ 0x36
+	}
+	var outer [sha512.BlockSize + sha512.Size]byte
+	for i := 0; i < bs; i++ {
+		outer[i] = inner[i] ^ 0x36 ^ 0x5c
+	}
+	outerMsg := m.oneShot(outer[:bs], inner)
+	clear(inner[:bs]) // no key material left in the pooled buffer
+	mac := m.oneShot(digest[:0], outerMsg)
+	var text [88]byte // base64 of a SHA-512 sum
+	want := text[:base64.StdEncoding.EncodedLen(len(mac))]
+	base64.StdEncoding.Encode(want, mac)
+	if !equalConstantTime(want, signature) {
 		return ErrSignature
 	}
 	return nil
+}
+
+func (m hmacMethod) blockSize() int {
+	switch m.hash {
+	case crypto.SHA1:
+		return sha1.BlockSize
+	case crypto.SHA256:
+		return sha256.BlockSize
+	}
+	return sha512.BlockSize
+}
+
+// oneShot appends the hash of data to dst.
+func (m hmacMethod) oneShot(dst, data []byte) []byte {
+	switch m.hash {
+	case crypto.SHA1:
+		s := sha1.Sum(data)
+		return append(dst, s[:]...)
+	case crypto.SHA256:
+		s := sha256.Sum256(data)
+		return append(dst, s[:]...)
+	}
+	s := sha512.Sum512(data)
+	return append(dst, s[:]...)
+}
+
+// equalConstantTime compares a and b in time that depends on their lengths
+// only.
+func equalConstantTime(a []byte, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	var v byte
+	for i := range a {
+		v |= a[i] ^ b[i]
+	}
+	return subtle.ConstantTimeByteEq(v, 0) == 1
+}
+
+func (m hmacMethod) Verify(base []byte, signature string, k Keys) error {
+	// Compare the base64 text itself: the decoder would also accept other
+	// spellings (line breaks, non-zero padding bits) of the same bytes.
+	buf := make([]byte, hmacHeadroom+len(base))
+	copy(buf[hmacHeadroom:], base)
+	return m.verifyWithHeadroom(buf, signature, k)
 }
 
 type rsaMethod struct {

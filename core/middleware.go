@@ -50,14 +50,14 @@ func (p *Provider) Authenticate(r *http.Request, opts ...AuthOption) (*Grant, er
 		}
 		return nil, err
 	}
+	defer p.release(sr)
 	if o.optional && !sr.anyAuth {
 		return nil, nil
 	}
-	v, err := p.check(r, sr, kind)
-	if err != nil {
+	if _, err := p.check(r, sr, kind); err != nil {
 		return nil, err
 	}
-	g := p.grant(v)
+	g := p.grant(sr)
 	if !g.HasScopes(o.scopes...) {
 		return nil, newError(http.StatusForbidden, ProblemPermissionDenied, "the token does not grant the scopes this resource needs")
 	}

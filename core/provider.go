@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -95,6 +96,9 @@ type Provider struct {
 	publicURL  *url.URL
 	scopes     []Scope
 	scopeNames []string
+	// buffers holds *[]byte for signature base strings; requests holds
+	// *signedRequest. Both are reused from request to request.
+	buffers, requests sync.Pool
 	// dummy stands in for the secret of an unknown consumer or token, so
 	// that an unknown key costs a full signature check.
 	dummy string
@@ -118,6 +122,8 @@ func New(cfg Config) (*Provider, error) {
 		accessTTL: cfg.AccessTokenTTL,
 		maxBody:   cfg.MaxBodyBytes,
 	}
+	p.buffers.New = func() any { b := make([]byte, 0, 1024); return &b }
+	p.requests.New = func() any { return new(signedRequest) }
 	if p.nonces == nil {
 		p.nonces = cfg.Store
 	}

@@ -71,6 +71,14 @@ type signedRequest struct {
 	https   bool
 	baseURI string
 	anyAuth bool // the request carries any OAuth parameter
+
+	// What check found, once the request verified.
+	consumer *Consumer
+	access   *AccessToken  // three-legged requests
+	request  *RequestToken // token credential requests
+	method   string
+
+	paramBuf [12]Param // backs params for most requests: one allocation in all
 }
 
 // formContentType reports whether ct is application/x-www-form-urlencoded,
@@ -107,42 +115,57 @@ func readBody(r *http.Request, max int64) ([]byte, error) {
 
 // parseRequest collects the request's parameters (RFC 5849 §3.4.1.3.1), its
 // protocol parameters (each from one place only, never repeated), and the
-// base string URI.
+// base string URI. The caller hands the result back with p.release.
 func (p *Provider) parseRequest(r *http.Request) (*signedRequest, error) {
-	sr := &signedRequest{params: make([]Param, 0, 16)}
+	sr := p.requests.Get().(*signedRequest)
+	sr.params = sr.paramBuf[:0]
+	if err := p.parseInto(r, sr); err != nil {
+		p.release(sr)
+		return nil, err
+	}
+	return sr, nil
+}
+
+// release clears sr, which must not be used again, and keeps it for reuse.
+func (p *Provider) release(sr *signedRequest) {
+	*sr = signedRequest{}
+	p.requests.Put(sr)
+}
+
+func (p *Provider) parseInto(r *http.Request, sr *signedRequest) error {
 	var err error
 	if h := r.Header.Get("Authorization"); h != "" {
 		sr.params, _, err = parseAuthorization(sr.params, h)
 		if err == errHeaderSyntax {
-			return nil, badRequest(ProblemParameterRejected, "the OAuth Authorization header is malformed")
+			return badRequest(ProblemParameterRejected, "the OAuth Authorization header is malformed")
 		}
 		// Another scheme (Basic, Bearer) carries no OAuth parameters.
 	}
 	fromHeader := len(sr.params)
 	if sr.params, err = parseForm(sr.params, r.URL.RawQuery); err != nil {
-		return nil, badRequest(ProblemParameterRejected, "the query string has a malformed percent-encoding")
+		return badRequest(ProblemParameterRejected, "the query string has a malformed percent-encoding")
 	}
 	fromQuery := len(sr.params)
 	if formContentType(r.Header.Get("Content-Type")) {
 		body, err := readBody(r, p.maxBody)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		sr.form = true
 		fromQuery = len(sr.params)
 		if sr.params, err = parseForm(sr.params, string(body)); err != nil {
-			return nil, badRequest(ProblemParameterRejected, "the form body has a malformed percent-encoding")
+			return badRequest(ProblemParameterRejected, "the form body has a malformed percent-encoding")
 		}
 	}
 	if err := sr.collectProtocol(fromHeader, fromQuery); err != nil {
-		return nil, err
+		return err
 	}
 	if sr.proto.seen&seenBodyHash != 0 {
 		if sr.form {
-			return nil, badRequest(ProblemParameterRejected, "oauth_body_hash must not be sent with a form-encoded body")
+			return badRequest(ProblemParameterRejected, "oauth_body_hash must not be sent with a form-encoded body")
 		}
 		if sr.body, err = readBody(r, p.maxBody); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	scheme, host := p.origin(r)
@@ -152,9 +175,9 @@ func (p *Provider) parseRequest(r *http.Request) (*signedRequest, error) {
 		path = strings.TrimSuffix(p.publicURL.EscapedPath(), "/") + path
 	}
 	if sr.baseURI, err = normalizeURI(scheme, host, path); err != nil {
-		return nil, badRequest(ProblemParameterRejected, "the request's host is not a valid URI authority")
+		return badRequest(ProblemParameterRejected, "the request's host is not a valid URI authority")
 	}
-	return sr, nil
+	return nil
 }
 
 // collectProtocol picks the oauth_* parameters out of params, where

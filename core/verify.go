@@ -23,15 +23,6 @@ const (
 	kindExchange
 )
 
-// verified is the outcome of a successful verify.
-type verified struct {
-	req      *signedRequest
-	consumer *Consumer
-	access   *AccessToken  // kindProtected
-	request  *RequestToken // kindExchange
-	method   string
-}
-
 // Verify checks a three-legged request (signed with consumer and access
 // token credentials) and returns its grant. Failures are *Error values with
 // the status and oauth_problem of RFC 5849 §3.2 and the Problem Reporting
@@ -44,6 +35,7 @@ func (p *Provider) Verify(r *http.Request) (*Grant, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer p.release(v)
 	return p.grant(v), nil
 }
 
@@ -55,10 +47,11 @@ func (p *Provider) VerifyTwoLegged(r *http.Request) (*Grant, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer p.release(v)
 	return p.grant(v), nil
 }
 
-func (p *Provider) grant(v *verified) *Grant {
+func (p *Provider) grant(v *signedRequest) *Grant {
 	g := &Grant{Consumer: v.consumer, SignatureMethod: v.method}
 	if v.access != nil {
 		g.Token, g.UserID, g.Scopes = v.access, v.access.UserID, v.access.Scopes
@@ -68,16 +61,23 @@ func (p *Provider) grant(v *verified) *Grant {
 	return g
 }
 
-func (p *Provider) verify(r *http.Request, kind verifyKind) (*verified, error) {
+// On success the caller owns the returned request and hands it back with
+// p.release once done with it.
+func (p *Provider) verify(r *http.Request, kind verifyKind) (*signedRequest, error) {
 	sr, err := p.parseRequest(r)
 	if err != nil {
 		return nil, err
 	}
-	return p.check(r, sr, kind)
+	v, err := p.check(r, sr, kind)
+	if err != nil {
+		p.release(sr)
+		return nil, err
+	}
+	return v, nil
 }
 
-// check verifies a parsed request.
-func (p *Provider) check(r *http.Request, sr *signedRequest, kind verifyKind) (*verified, error) {
+// check verifies a parsed request and records in sr what it found.
+func (p *Provider) check(r *http.Request, sr *signedRequest, kind verifyKind) (*signedRequest, error) {
 	var err error
 	pr := &sr.proto
 	if kind == kindTwoLegged && pr.token != "" {
@@ -152,7 +152,8 @@ func (p *Provider) check(r *http.Request, sr *signedRequest, kind verifyKind) (*
 	// dummy secrets, so timing does not tell which keys exist. (RSA needs the
 	// consumer's public key: an unknown consumer is refused without one.)
 	ctx := r.Context()
-	v := &verified{req: sr, method: m.Name()}
+	v := sr
+	v.method = m.Name()
 	keys := Keys{ConsumerSecret: p.dummy, TokenSecret: ""}
 	v.consumer, err = p.store.GetConsumer(ctx, pr.consumerKey)
 	switch {
@@ -191,10 +192,9 @@ func (p *Provider) check(r *http.Request, sr *signedRequest, kind verifyKind) (*
 	}
 
 	// Signature.
-	base := appendBaseString(nil, r.Method, sr.baseURI, sr.params)
 	sigErr := errSkipped
 	if v.consumer != nil || !isRSA(m) {
-		sigErr = m.Verify(base, pr.signature, keys)
+		sigErr = p.checkSignature(r.Method, sr, m, keys)
 	}
 	if v.consumer == nil {
 		return nil, unauthorized(ProblemConsumerKeyUnknown, "the consumer key is not known")
@@ -291,4 +291,21 @@ func (p *Provider) consumerScopes(c *Consumer) []string {
 		return c.Scopes
 	}
 	return p.scopeNames
+}
+
+// checkSignature builds the base string in a pooled buffer, leaving room in
+// front for an HMAC's padded key, and checks the signature.
+func (p *Provider) checkSignature(method string, sr *signedRequest, m SignatureMethod, keys Keys) error {
+	bp := p.buffers.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= 64<<10 {
+			p.buffers.Put(bp)
+		}
+	}()
+	buf := appendBaseString((*bp)[:hmacHeadroom], method, sr.baseURI, sr.params)
+	*bp = buf
+	if h, ok := m.(hmacMethod); ok {
+		return h.verifyWithHeadroom(buf, sr.proto.signature, keys)
+	}
+	return m.Verify(buf[hmacHeadroom:], sr.proto.signature, keys)
 }
