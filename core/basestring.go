@@ -38,8 +38,9 @@ func parseAuthorization(ps []Param, h string) ([]Param, string, error) {
 		if s == "" {
 			return ps, realm, nil
 		}
-		n := 0
+		n, escaped := 0, false
 		for n < len(s) && tokenChar(s[n]) {
+			escaped = escaped || s[n] == '%'
 			n++
 		}
 		if n == 0 {
@@ -63,9 +64,12 @@ func parseAuthorization(ps []Param, h string) ([]Param, string, error) {
 		if s != "" && s[0] != ',' {
 			return ps, "", errHeaderSyntax
 		}
-		k, err := decode(name, false)
-		if err != nil {
-			return ps, "", errHeaderSyntax
+		k := name
+		if escaped {
+			var err error
+			if k, err = decode(name, false); err != nil {
+				return ps, "", errHeaderSyntax
+			}
 		}
 		if k == "realm" {
 			realm = raw
@@ -103,12 +107,18 @@ func BaseStringURI(rawURL string) (string, error) {
 // normalizeURI builds the base string URI from a lower-case scheme, a host
 // (with optional port) and an escaped path.
 func normalizeURI(scheme, host, path string) (string, error) {
+	b, err := appendURI(nil, scheme, host, path)
+	return string(b), err
+}
+
+// appendURI appends the base string URI to dst.
+func appendURI(dst []byte, scheme, host, path string) ([]byte, error) {
 	if scheme != "http" && scheme != "https" {
-		return "", errBadURI
+		return dst, errBadURI
 	}
 	name, port, err := splitHostPort(host)
 	if err != nil {
-		return "", err
+		return dst, err
 	}
 	if (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
 		port = ""
@@ -116,23 +126,20 @@ func normalizeURI(scheme, host, path string) (string, error) {
 	if path == "" {
 		path = "/"
 	}
-	var b strings.Builder
-	b.Grow(len(scheme) + 3 + len(name) + 1 + len(port) + len(path))
-	b.WriteString(scheme)
-	b.WriteString("://")
+	dst = append(dst, scheme...)
+	dst = append(dst, "://"...)
 	for i := 0; i < len(name); i++ {
 		c := name[i]
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
-		b.WriteByte(c)
+		dst = append(dst, c)
 	}
 	if port != "" {
-		b.WriteByte(':')
-		b.WriteString(port)
+		dst = append(dst, ':')
+		dst = append(dst, port...)
 	}
-	b.WriteString(path)
-	return b.String(), nil
+	return append(dst, path...), nil
 }
 
 // splitHostPort splits "host", "host:port", "[v6]" or "[v6]:port" and
@@ -163,13 +170,25 @@ func splitHostPort(host string) (name, port string, err error) {
 		return name, port, nil
 	}
 	name, port, hasPort := strings.Cut(host, ":")
-	if name == "" || strings.ContainsAny(name, "/?#@ %") {
+	if name == "" || !validHostName(name) {
 		return "", "", errBadURI
 	}
 	if hasPort && !validPort(port) {
 		return "", "", errBadURI
 	}
 	return name, port, nil
+}
+
+// validHostName refuses what cannot be in a host name: "/", "?", "#", "@",
+// spaces and "%" (an escape url.Parse has already decoded once).
+func validHostName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		switch name[i] {
+		case '/', '?', '#', '@', ' ', '%':
+			return false
+		}
+	}
+	return true
 }
 
 func validPort(p string) bool {
@@ -206,13 +225,24 @@ func sortEncoded(dst, params []Param, dropSignature bool) []Param {
 			dst = append(dst, p)
 		}
 	}
-	slices.SortFunc(dst, func(a, b Param) int {
-		if c := compareEncoded(a.Key, b.Key); c != 0 {
-			return c
+	if len(dst) > 16 {
+		slices.SortFunc(dst, compareParams)
+		return dst
+	}
+	// Insertion sort: requests have few parameters, often nearly in order.
+	for i := 1; i < len(dst); i++ {
+		for j := i; j > 0 && compareParams(dst[j-1], dst[j]) > 0; j-- {
+			dst[j-1], dst[j] = dst[j], dst[j-1]
 		}
-		return compareEncoded(a.Value, b.Value)
-	})
+	}
 	return dst
+}
+
+func compareParams(a, b Param) int {
+	if c := compareEncoded(a.Key, b.Key); c != 0 {
+		return c
+	}
+	return compareEncoded(a.Value, b.Value)
 }
 
 // compareEncoded compares PercentEncode(a) with PercentEncode(b) without
@@ -264,7 +294,7 @@ func SignatureBaseString(method, baseURI string, params []Param) string {
 	return string(appendBaseString(nil, method, baseURI, params))
 }
 
-func appendBaseString(b []byte, method, baseURI string, params []Param) []byte {
+func appendBaseString[URI string | []byte](b []byte, method string, baseURI URI, params []Param) []byte {
 	var buf [24]Param // most requests have fewer parameters: no allocation
 	sorted := sortEncoded(buf[:0], params, true)
 	n := len(method) + 3*len(baseURI) + 2

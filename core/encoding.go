@@ -73,7 +73,7 @@ func PercentEncode(s string) string {
 	return string(appendEncoded(b, s))
 }
 
-func appendEncoded(b []byte, s string) []byte {
+func appendEncoded[S string | []byte](b []byte, s S) []byte {
 	for len(s) > 0 {
 		i := 0
 		for i < len(s) && unreserved(s[i]) {

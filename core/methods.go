@@ -109,19 +109,15 @@ func (m hmacMethod) verifyWithHeadroom(buf []byte, signature string, k Keys) err
 		key = m.oneShot(digest[:0], key)
 	}
 	inner := buf[hmacHeadroom-bs:]
-	for i := 0; i < bs; i++ {
-		var c byte
-		if i < len(key) {
-			c = key[i]
-		}
-		inner[i] = c ^ 0x36
-	}
+	pad := inner[:bs]
+	clear(pad[copy(pad, key):])
 	var outer [sha512.BlockSize + sha512.Size]byte
-	for i := 0; i < bs; i++ {
-		outer[i] = inner[i] ^ 0x36 ^ 0x5c
+	for i, c := range pad {
+		pad[i] = c ^ 0x36
+		outer[i] = c ^ 0x5c
 	}
 	outerMsg := m.oneShot(outer[:bs], inner)
-	clear(inner[:bs]) // no key material left in the pooled buffer
+	clear(pad) // no key material left in the pooled buffer
 	mac := m.oneShot(digest[:0], outerMsg)
 	var text [88]byte // base64 of a SHA-512 sum
 	want := text[:base64.StdEncoding.EncodedLen(len(mac))]

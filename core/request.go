@@ -69,8 +69,8 @@ type signedRequest struct {
 	form    bool   // parameters came from a form body
 	body    []byte // the non-form body, read only when oauth_body_hash is present
 	https   bool
-	baseURI string
-	anyAuth bool // the request carries any OAuth parameter
+	baseURI []byte // backed by uriBuf when it fits
+	anyAuth bool   // the request carries any OAuth parameter
 
 	// What check found, once the request verified.
 	consumer *Consumer
@@ -79,6 +79,15 @@ type signedRequest struct {
 	method   string
 
 	paramBuf [12]Param // backs params for most requests: one allocation in all
+	uriBuf   [128]byte
+}
+
+// authorizationHeader returns the first Authorization header.
+func authorizationHeader(r *http.Request) string {
+	if v := r.Header["Authorization"]; len(v) > 0 { // the canonical key: no allocation-free Get needed
+		return v[0]
+	}
+	return r.Header.Get("Authorization")
 }
 
 // formContentType reports whether ct is application/x-www-form-urlencoded,
@@ -134,7 +143,7 @@ func (p *Provider) release(sr *signedRequest) {
 
 func (p *Provider) parseInto(r *http.Request, sr *signedRequest) error {
 	var err error
-	if h := r.Header.Get("Authorization"); h != "" {
+	if h := authorizationHeader(r); h != "" {
 		sr.params, _, err = parseAuthorization(sr.params, h)
 		if err == errHeaderSyntax {
 			return badRequest(ProblemParameterRejected, "the OAuth Authorization header is malformed")
@@ -174,7 +183,7 @@ func (p *Provider) parseInto(r *http.Request, sr *signedRequest) error {
 	if p.publicURL != nil {
 		path = strings.TrimSuffix(p.publicURL.EscapedPath(), "/") + path
 	}
-	if sr.baseURI, err = normalizeURI(scheme, host, path); err != nil {
+	if sr.baseURI, err = appendURI(sr.uriBuf[:0], scheme, host, path); err != nil {
 		return badRequest(ProblemParameterRejected, "the request's host is not a valid URI authority")
 	}
 	return nil
