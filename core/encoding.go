@@ -74,25 +74,18 @@ func PercentEncode(s string) string {
 }
 
 func appendEncoded[S string | []byte](b []byte, s S) []byte {
-	for len(s) > 0 {
-		i := 0
-		for i < len(s) && unreserved(s[i]) {
-			i++
-		}
-		b = append(b, s[:i]...)
-		if i == len(s) {
-			break
-		}
-		c := s[i]
-		b = append(b, '%', upperHex[c>>4], upperHex[c&15])
-		s = s[i+1:]
-	}
-	return b
+	return appendEscaped(b, s, "%")
 }
 
 // appendEncodedTwice appends PercentEncode(PercentEncode(s)) in one pass:
 // an escaped byte becomes "%25" and its two hex digits.
 func appendEncodedTwice(b []byte, s string) []byte {
+	return appendEscaped(b, s, "%25")
+}
+
+// appendEscaped appends s with every byte that is not unreserved written as
+// pct and two upper-case hex digits.
+func appendEscaped[S string | []byte](b []byte, s S, pct string) []byte {
 	for len(s) > 0 {
 		i := 0
 		for i < len(s) && unreserved(s[i]) {
@@ -103,7 +96,8 @@ func appendEncodedTwice(b []byte, s string) []byte {
 			break
 		}
 		c := s[i]
-		b = append(b, '%', '2', '5', upperHex[c>>4], upperHex[c&15])
+		b = append(b, pct...)
+		b = append(b, upperHex[c>>4], upperHex[c&15])
 		s = s[i+1:]
 	}
 	return b

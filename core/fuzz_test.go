@@ -7,28 +7,12 @@ import (
 	"testing"
 
 	"github.com/go-oauth1/provider/core"
+	"github.com/go-oauth1/provider/core/oauthtest"
 )
 
 // Fuzz targets of the signature engine. Run one with, for example:
 //
 //	go test -run='^$' -fuzz='^FuzzParseAuthorizationHeader$' -fuzztime=10s ./core/
-
-// fuzzRenderHeader writes params and realm back as an OAuth Authorization header,
-// names and values percent-encoded.
-func fuzzRenderHeader(params []core.Param, realm string) string {
-	var b strings.Builder
-	b.WriteString("OAuth ")
-	sep := ""
-	if realm != "" {
-		b.WriteString(`realm="` + realm + `"`)
-		sep = ", "
-	}
-	for _, p := range params {
-		b.WriteString(sep + core.PercentEncode(p.Key) + `="` + core.PercentEncode(p.Value) + `"`)
-		sep = ", "
-	}
-	return b.String()
-}
 
 func FuzzParseAuthorizationHeader(f *testing.F) {
 	for _, s := range []string{
@@ -70,7 +54,7 @@ func FuzzParseAuthorizationHeader(f *testing.F) {
 				return
 			}
 		}
-		again := fuzzRenderHeader(params, realm)
+		again := oauthtest.AuthorizationHeader(realm, params)
 		params2, realm2, err := core.ParseAuthorizationHeader(again)
 		if err != nil {
 			t.Fatalf("%q parsed, but its rendering %q does not: %v", h, again, err)
