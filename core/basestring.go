@@ -39,9 +39,14 @@ func parseAuthorization(ps []Param, h string) ([]Param, string, error) {
 			return ps, realm, nil
 		}
 		n, escaped := 0, false
-		for n < len(s) && tokenChar(s[n]) {
-			escaped = escaped || s[n] == '%'
-			n++
+		for ; n < len(s); n++ {
+			c := s[n]
+			if !tokenChar(c) {
+				break
+			}
+			if c == '%' {
+				escaped = true
+			}
 		}
 		if n == 0 {
 			return ps, "", errHeaderSyntax
@@ -229,13 +234,46 @@ func sortEncoded(dst, params []Param, dropSignature bool) []Param {
 		slices.SortFunc(dst, compareParams)
 		return dst
 	}
-	// Insertion sort: requests have few parameters, often nearly in order.
+	// Insertion sort: requests have few parameters. Each name's first
+	// eight encoded bytes, as a number, settle most comparisons.
+	var prefix [16]uint64
+	for i, p := range dst {
+		prefix[i] = encodedPrefix(p.Key)
+	}
 	for i := 1; i < len(dst); i++ {
-		for j := i; j > 0 && compareParams(dst[j-1], dst[j]) > 0; j-- {
+		for j := i; j > 0; j-- {
+			a, b := prefix[j-1], prefix[j]
+			if a < b || a == b && compareParams(dst[j-1], dst[j]) <= 0 {
+				break
+			}
 			dst[j-1], dst[j] = dst[j], dst[j-1]
+			prefix[j-1], prefix[j] = b, a
 		}
 	}
 	return dst
+}
+
+// encodedPrefix returns the first eight bytes of PercentEncode(s), padded
+// with zero bytes, as a big-endian number: numbers compare as the encoded
+// strings' first eight bytes do.
+func encodedPrefix(s string) uint64 {
+	var x uint64
+	n := 0
+	for i := 0; i < len(s) && n < 8; i++ {
+		c := s[i]
+		if unreserved(c) {
+			x = x<<8 | uint64(c)
+			n++
+			continue
+		}
+		for _, e := range [3]byte{'%', upperHex[c>>4], upperHex[c&15]} {
+			if n < 8 {
+				x = x<<8 | uint64(e)
+				n++
+			}
+		}
+	}
+	return x << (8 * (8 - n))
 }
 
 func compareParams(a, b Param) int {

@@ -82,12 +82,13 @@ type signedRequest struct {
 	uriBuf   [128]byte
 }
 
-// authorizationHeader returns the first Authorization header.
-func authorizationHeader(r *http.Request) string {
-	if v := r.Header["Authorization"]; len(v) > 0 { // the canonical key: no allocation-free Get needed
+// header returns the first value of a header, given its canonical name,
+// without Header.Get's canonicalization.
+func header(r *http.Request, canonicalKey string) string {
+	if v := r.Header[canonicalKey]; len(v) > 0 {
 		return v[0]
 	}
-	return r.Header.Get("Authorization")
+	return ""
 }
 
 // formContentType reports whether ct is application/x-www-form-urlencoded,
@@ -143,7 +144,7 @@ func (p *Provider) release(sr *signedRequest) {
 
 func (p *Provider) parseInto(r *http.Request, sr *signedRequest) error {
 	var err error
-	if h := authorizationHeader(r); h != "" {
+	if h := header(r, "Authorization"); h != "" {
 		sr.params, _, err = parseAuthorization(sr.params, h)
 		if err == errHeaderSyntax {
 			return badRequest(ProblemParameterRejected, "the OAuth Authorization header is malformed")
@@ -155,7 +156,7 @@ func (p *Provider) parseInto(r *http.Request, sr *signedRequest) error {
 		return badRequest(ProblemParameterRejected, "the query string has a malformed percent-encoding")
 	}
 	fromQuery := len(sr.params)
-	if formContentType(r.Header.Get("Content-Type")) {
+	if formContentType(header(r, "Content-Type")) {
 		body, err := readBody(r, p.maxBody)
 		if err != nil {
 			return err
