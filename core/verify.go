@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -56,7 +57,7 @@ func (p *Provider) grant(v *signedRequest) *Grant {
 	if v.access != nil {
 		g.Token, g.UserID, g.Scopes = v.access, v.access.UserID, v.access.Scopes
 	} else {
-		g.Scopes = p.consumerScopes(v.consumer)
+		g.Scopes = slices.Clone(p.consumerScopes(v.consumer)) // never the provider's own slice
 	}
 	return g
 }
