@@ -275,11 +275,8 @@ func (p *Provider) Authorization(ctx context.Context, token string) (*Authorizat
 	if err != nil {
 		return nil, storeError(err)
 	}
-	ar := &AuthorizationRequest{Token: rt.Token, Consumer: c, Callback: rt.Callback, OOB: rt.Callback == OOB}
-	for _, name := range rt.Scopes {
-		ar.Scopes = append(ar.Scopes, p.describe(name))
-	}
-	return ar, nil
+	return &AuthorizationRequest{Token: rt.Token, Consumer: c, Callback: rt.Callback, OOB: rt.Callback == OOB,
+		Scopes: p.DescribeScopes(rt.Scopes)}, nil
 }
 
 func (p *Provider) describe(name string) Scope {

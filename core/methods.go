@@ -47,17 +47,21 @@ type SignatureMethod interface {
 // Method returns the built-in signature method called name, and whether
 // there is one.
 func Method(name string) (SignatureMethod, bool) {
-	m, ok := builtinMethods[name]
-	return m, ok
-}
-
-var builtinMethods = map[string]SignatureMethod{
-	HMACSHA1:   hmacMethod{HMACSHA1, crypto.SHA1, sha1.New},
-	HMACSHA256: hmacMethod{HMACSHA256, crypto.SHA256, sha256.New},
-	HMACSHA512: hmacMethod{HMACSHA512, crypto.SHA512, sha512.New},
-	RSASHA1:    rsaMethod{RSASHA1, crypto.SHA1},
-	RSASHA256:  rsaMethod{RSASHA256, crypto.SHA256},
-	PLAINTEXT:  plaintextMethod{},
+	switch name {
+	case HMACSHA1:
+		return hmacMethod{HMACSHA1, crypto.SHA1, sha1.New}, true
+	case HMACSHA256:
+		return hmacMethod{HMACSHA256, crypto.SHA256, sha256.New}, true
+	case HMACSHA512:
+		return hmacMethod{HMACSHA512, crypto.SHA512, sha512.New}, true
+	case RSASHA1:
+		return rsaMethod{RSASHA1, crypto.SHA1}, true
+	case RSASHA256:
+		return rsaMethod{RSASHA256, crypto.SHA256}, true
+	case PLAINTEXT:
+		return plaintextMethod{}, true
+	}
+	return nil, false
 }
 
 // signingKey returns encode(consumerSecret) "&" encode(tokenSecret) (RFC

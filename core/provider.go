@@ -157,7 +157,7 @@ func New(cfg Config) (*Provider, error) {
 	}
 	p.methods = make(map[string]SignatureMethod, len(names))
 	for _, n := range names {
-		m, ok := builtinMethods[n]
+		m, ok := Method(n)
 		if !ok {
 			return nil, fmt.Errorf("oauth1: unknown signature method %q", n)
 		}
@@ -206,6 +206,17 @@ func (p *Provider) Realm() string { return p.realm }
 
 // Scopes returns the scopes the provider knows.
 func (p *Provider) Scopes() []Scope { return append([]Scope(nil), p.scopes...) }
+
+// DescribeScopes returns the scopes called names, with their descriptions,
+// in the order given; a name the provider does not know comes back with no
+// description.
+func (p *Provider) DescribeScopes(names []string) []Scope {
+	out := make([]Scope, 0, len(names))
+	for _, n := range names {
+		out = append(out, p.describe(n))
+	}
+	return out
+}
 
 // Store returns the provider's store.
 func (p *Provider) Store() Store { return p.store }

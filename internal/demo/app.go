@@ -11,10 +11,12 @@ import (
 	"github.com/go-oauth1/provider/core"
 )
 
-// Scopes are the permissions the demo provider knows.
-var Scopes = []core.Scope{
-	{Name: "read", Description: "Read your profile"},
-	{Name: "write", Description: "Post notes as you"},
+// Scopes returns the permissions the demo provider knows.
+func Scopes() []core.Scope {
+	return []core.Scope{
+		{Name: "read", Description: "Read your profile"},
+		{Name: "write", Description: "Post notes as you"},
+	}
 }
 
 // App is one demo service: the OAuth provider, the users, the sessions and
@@ -92,7 +94,7 @@ func (a *App) open(ctx context.Context, opts Options) error {
 		Rand:                   opts.Rand,
 		AllowPlaintextOverHTTP: a.Config.AllowPlaintext,
 		TrustedProxies:         a.Config.TrustedProxies,
-		Scopes:                 Scopes,
+		Scopes:                 Scopes(),
 	})
 	if err != nil {
 		return err
@@ -107,26 +109,4 @@ func (a *App) Close() error {
 		return errors.New("demo: App not open")
 	}
 	return a.Backend.Close()
-}
-
-// scopeViews returns the descriptions of names, in the provider's order,
-// unknown names last as they are.
-func scopeViews(names []string) []core.Scope {
-	var out []core.Scope
-	seen := map[string]bool{}
-	for _, s := range Scopes {
-		for _, n := range names {
-			if n == s.Name && !seen[n] {
-				out = append(out, s)
-				seen[n] = true
-			}
-		}
-	}
-	for _, n := range names {
-		if !seen[n] {
-			out = append(out, core.Scope{Name: n, Description: n})
-			seen[n] = true
-		}
-	}
-	return out
 }

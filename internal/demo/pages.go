@@ -267,7 +267,7 @@ func (a *App) Apps(w http.ResponseWriter, r *http.Request) {
 	}
 	d := &pageData{Title: "Your apps", User: sess.User, CSRF: a.Sessions.CSRFToken(sess)}
 	for _, app := range apps {
-		v := appView{Name: app.Consumer.Name, Key: app.Consumer.Key, Scopes: scopeViews(app.Scopes)}
+		v := appView{Name: app.Consumer.Name, Key: app.Consumer.Key, Scopes: a.Provider.DescribeScopes(app.Scopes)}
 		var since time.Time
 		for _, t := range app.Tokens {
 			if since.IsZero() || t.CreatedAt.Before(since) {

@@ -94,7 +94,7 @@ type Fixture struct {
 // NewFixture returns a new Fixture; it fails t on error.
 func NewFixture(t testing.TB) *Fixture {
 	t.Helper()
-	p, err := core.New(core.Config{Store: memstore.New(), Realm: "test", Clock: fixtureClock{}, Scopes: Scopes})
+	p, err := core.New(core.Config{Store: memstore.New(), Realm: "test", Clock: fixtureClock{}, Scopes: Scopes()})
 	if err != nil {
 		t.Fatal(err)
 	}

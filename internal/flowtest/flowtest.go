@@ -33,10 +33,12 @@ const (
 	Seed = "go-oauth1 flowtest: fixed seed!!"
 )
 
-// Scopes are the provider's scopes.
-var Scopes = []core.Scope{
-	{Name: "read", Description: "Read your profile"},
-	{Name: "write", Description: "Post notes as you"},
+// Scopes returns the provider's scopes.
+func Scopes() []core.Scope {
+	return []core.Scope{
+		{Name: "read", Description: "Read your profile"},
+		{Name: "write", Description: "Post notes as you"},
+	}
 }
 
 // Step is one request of the scenario (or one direct call of the
@@ -185,7 +187,7 @@ func Run(t *testing.T, mount func(p *core.Provider) http.Handler) Transcript {
 		Realm:  Realm,
 		Clock:  fixedClock{now},
 		Rand:   &lockedReader{r: rand.NewChaCha8([32]byte([]byte(Seed)))},
-		Scopes: Scopes,
+		Scopes: Scopes(),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -383,7 +385,7 @@ func (f *flow) scenario(method string) {
 	if err != nil {
 		t.Fatalf("%s Authorization: %v", method, err)
 	}
-	if ar.Consumer.Key != f.consumer.Key || ar.Callback != Callback || ar.OOB || !slices.Equal(ar.Scopes, Scopes) {
+	if ar.Consumer.Key != f.consumer.Key || ar.Callback != Callback || ar.OOB || !slices.Equal(ar.Scopes, Scopes()) {
 		t.Errorf("%s Authorization = %+v", method, ar)
 	}
 	a, err := p.Approve(ctx, rt, "alice", nil)
