@@ -247,17 +247,28 @@ type AuthorizationRequest struct {
 // ParseAuthorization reads oauth_token from r's query or form body and
 // returns the pending authorization it names (see Authorization).
 func (p *Provider) ParseAuthorization(r *http.Request) (*AuthorizationRequest, error) {
+	token, err := p.AuthorizationToken(r)
+	if err != nil {
+		return nil, err
+	}
+	return p.Authorization(r.Context(), token)
+}
+
+// AuthorizationToken returns the oauth_token a consent page's request
+// names, from its query or its form body (a missing one is 400
+// parameter_absent), for the application's Approve or Deny.
+func (p *Provider) AuthorizationToken(r *http.Request) (string, error) {
 	token := r.URL.Query().Get("oauth_token")
-	if token == "" && r.Method == http.MethodPost && r.Body != nil && formContentType(r.Header.Get("Content-Type")) {
+	if token == "" && r.Method == http.MethodPost && r.Body != nil && formContentType(header(r, "Content-Type")) {
 		r.Body = http.MaxBytesReader(nil, r.Body, p.maxBody)
 		token = r.PostFormValue("oauth_token")
 	}
 	if token == "" {
 		e := badRequest(ProblemParameterAbsent, "oauth_token is required")
 		e.ParametersAbsent = []string{"oauth_token"}
-		return nil, e
+		return "", e
 	}
-	return p.Authorization(r.Context(), token)
+	return token, nil
 }
 
 // Authorization returns the pending authorization of a request token. An

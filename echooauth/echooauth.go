@@ -175,11 +175,11 @@ func Authorization(c echo.Context, p *core.Provider) (*core.AuthorizationRequest
 // writes nothing and the application shows the returned Verifier. On error
 // nothing is written: render it with p.WriteError or a page of your own.
 func Approve(c echo.Context, p *core.Provider, userID string, scopes []string) (*core.Approval, error) {
-	ar, err := p.ParseAuthorization(c.Request())
+	token, err := p.AuthorizationToken(c.Request())
 	if err != nil {
 		return nil, err
 	}
-	a, err := p.Approve(c.Request().Context(), ar.Token, userID, scopes)
+	a, err := p.Approve(c.Request().Context(), token, userID, scopes)
 	if err != nil {
 		return nil, err
 	}
@@ -194,11 +194,11 @@ func Approve(c echo.Context, p *core.Provider, userID string, scopes []string) (
 // it, with denied=TOKEN added, and returns that URL; for oob it writes
 // nothing and returns "". On error nothing is written.
 func Deny(c echo.Context, p *core.Provider) (redirectURL string, err error) {
-	ar, err := p.ParseAuthorization(c.Request())
+	token, err := p.AuthorizationToken(c.Request())
 	if err != nil {
 		return "", err
 	}
-	u, err := p.Deny(c.Request().Context(), ar.Token)
+	u, err := p.Deny(c.Request().Context(), token)
 	if err != nil {
 		return "", err
 	}
