@@ -52,6 +52,7 @@ func (p *Provider) VerifyTwoLegged(r *http.Request) (*Grant, error) {
 	return p.grant(v), nil
 }
 
+// grant is what a verified request proves.
 func (p *Provider) grant(v *signedRequest) *Grant {
 	g := &Grant{Consumer: v.consumer, SignatureMethod: v.method}
 	if v.access != nil {
@@ -62,8 +63,8 @@ func (p *Provider) grant(v *signedRequest) *Grant {
 	return g
 }
 
-// On success the caller owns the returned request and hands it back with
-// p.release once done with it.
+// verify parses and checks r as kind says. On success the caller owns the
+// returned request and hands it back with p.release once done with it.
 func (p *Provider) verify(r *http.Request, kind verifyKind) (*signedRequest, error) {
 	sr, err := p.parseRequest(r)
 	if err != nil {
