@@ -95,12 +95,7 @@ func (a *App) LoginPage(w http.ResponseWriter, r *http.Request) {
 // starts a new session and answers 303 to next (same-origin paths only,
 // DefaultNext otherwise); a wrong password shows the form again with 401.
 func (a *App) Login(w http.ResponseWriter, r *http.Request) {
-	if a.cross.Check(r) != nil {
-		a.forbidden(w)
-		return
-	}
-	if err := parseForm(w, r); err != nil {
-		a.errorPage(w, http.StatusBadRequest, "Bad request", "The form could not be read.")
+	if !a.readPostedForm(w, r) {
 		return
 	}
 	next := SafeNext(r.PostFormValue("next"), DefaultNext)
@@ -188,12 +183,7 @@ func callbackSite(ar *core.AuthorizationRequest) string {
 // (id="verifier"). Deny: 302 to the callback with denied=T, or for oob a
 // page saying so.
 func (a *App) AuthorizeDecision(w http.ResponseWriter, r *http.Request) {
-	if a.cross.Check(r) != nil {
-		a.forbidden(w)
-		return
-	}
-	if err := parseForm(w, r); err != nil {
-		a.errorPage(w, http.StatusBadRequest, "Bad request", "The form could not be read.")
+	if !a.readPostedForm(w, r) {
 		return
 	}
 	token := r.PostFormValue("oauth_token")
@@ -286,12 +276,7 @@ func (a *App) Apps(w http.ResponseWriter, r *http.Request) {
 // csrf_token. It revokes every access token the user holds for the
 // consumer (they stop working at once) and answers 303 to /account/apps.
 func (a *App) RevokeApp(w http.ResponseWriter, r *http.Request) {
-	if a.cross.Check(r) != nil {
-		a.forbidden(w)
-		return
-	}
-	if err := parseForm(w, r); err != nil {
-		a.errorPage(w, http.StatusBadRequest, "Bad request", "The form could not be read.")
+	if !a.readPostedForm(w, r) {
 		return
 	}
 	sess, ok := a.userSession(r)
@@ -324,4 +309,18 @@ func (a *App) RevokeApp(w http.ResponseWriter, r *http.Request) {
 // Index is GET /: 303 to the account page.
 func (a *App) Index(w http.ResponseWriter, r *http.Request) {
 	redirect(w, DefaultNext, http.StatusSeeOther)
+}
+
+// readPostedForm refuses a cross-origin POST (403) and parses the form
+// (400 when it cannot be read). It reports whether the handler goes on.
+func (a *App) readPostedForm(w http.ResponseWriter, r *http.Request) bool {
+	if a.cross.Check(r) != nil {
+		a.forbidden(w)
+		return false
+	}
+	if err := parseForm(w, r); err != nil {
+		a.errorPage(w, http.StatusBadRequest, "Bad request", "The form could not be read.")
+		return false
+	}
+	return true
 }
