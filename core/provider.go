@@ -60,8 +60,10 @@ type Config struct {
 	// AccessTokenTTL is how long an access token lives; zero means until
 	// revoked.
 	AccessTokenTTL time.Duration
-	// MaxBodyBytes caps a form body read for parameters; a larger one is
-	// 400 (413 is not an OAuth status). Default DefaultMaxBodyBytes.
+	// MaxBodyBytes caps a body the provider reads: a form body, for its
+	// parameters, or any body that comes with oauth_body_hash, to hash it.
+	// A larger one is 400 (413 is not an OAuth status). Other bodies are
+	// never read. Default DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 	// TrustedProxies are CIDRs (or single IPs) of reverse proxies whose
 	// Forwarded, X-Forwarded-Proto and X-Forwarded-Host headers are
