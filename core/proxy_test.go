@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/go-oauth1/provider/core"
+	"github.com/go-oauth1/provider/core/memstore"
 )
 
 // TestProxies checks which scheme and host the base string URI is built
@@ -151,6 +152,47 @@ func TestNewRejectsProxyConfig(t *testing.T) {
 			tc.cfg.Store = newTEnv(t, core.Config{}).store
 			if p, err := core.New(tc.cfg); err == nil || p != nil {
 				t.Errorf("New = %v, %v; want an error", p, err)
+			}
+		})
+	}
+}
+
+// TestOrigin checks the scheme and host Origin reports, the ones base
+// strings are built from.
+func TestOrigin(t *testing.T) {
+	trusted, err := core.New(core.Config{Store: memstore.New(), TrustedProxies: []string{"10.0.0.0/8"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixed, err := core.New(core.Config{Store: memstore.New(), PublicURL: "https://API.example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := func(target, remote string, hdr ...string) *http.Request {
+		r := httptest.NewRequest("GET", target, nil)
+		r.RemoteAddr = remote
+		for i := 0; i+1 < len(hdr); i += 2 {
+			r.Header.Set(hdr[i], hdr[i+1])
+		}
+		return r
+	}
+	tests := []struct {
+		name         string
+		p            *core.Provider
+		r            *http.Request
+		scheme, host string
+	}{
+		{"direct http", trusted, req("http://a.example/x", "192.0.2.1:1"), "http", "a.example"},
+		{"direct TLS", trusted, req("https://a.example/x", "192.0.2.1:1"), "https", "a.example"},
+		{"trusted proxy", trusted, req("http://a.example/x", "10.1.2.3:1", "X-Forwarded-Proto", "https", "X-Forwarded-Host", "b.example"), "https", "b.example"},
+		{"trusted proxy, Forwarded", trusted, req("http://a.example/x", "10.1.2.3:1", "Forwarded", `proto=https;host="c.example"`), "https", "c.example"},
+		{"untrusted peer", trusted, req("http://a.example/x", "192.0.2.1:1", "X-Forwarded-Proto", "https", "X-Forwarded-Host", "b.example"), "http", "a.example"},
+		{"public URL", fixed, req("http://a.example/x", "10.1.2.3:1", "X-Forwarded-Proto", "http"), "https", "API.example.com"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if scheme, host := tt.p.Origin(tt.r); scheme != tt.scheme || host != tt.host {
+				t.Errorf("Origin = %s %s, want %s %s", scheme, host, tt.scheme, tt.host)
 			}
 		})
 	}

@@ -178,7 +178,7 @@ func (p *Provider) parseInto(r *http.Request, sr *signedRequest) error {
 			return err
 		}
 	}
-	scheme, host := p.origin(r)
+	scheme, host := p.Origin(r)
 	sr.https = scheme == "https"
 	path := r.URL.EscapedPath()
 	if p.publicURL != nil {
@@ -226,10 +226,12 @@ func (sr *signedRequest) collectProtocol(fromHeader, fromQuery int) error {
 	return nil
 }
 
-// origin returns the scheme and host the client used: from PublicURL when
-// set, from forwarding headers when the peer is a trusted proxy, else from
-// r.TLS and r.Host.
-func (p *Provider) origin(r *http.Request) (scheme, host string) {
+// Origin returns the scheme ("http" or "https") and host the client used,
+// as signature base strings see them: from Config.PublicURL when set, from
+// forwarding headers when the peer is a trusted proxy, else from r.TLS and
+// r.Host. An application uses it, say, to mark cookies Secure behind a
+// TLS-terminating proxy.
+func (p *Provider) Origin(r *http.Request) (scheme, host string) {
 	if p.publicURL != nil {
 		return strings.ToLower(p.publicURL.Scheme), p.publicURL.Host
 	}

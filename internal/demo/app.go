@@ -99,6 +99,7 @@ func (a *App) open(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
+	a.Sessions.Origin = a.Provider.Origin // Secure cookies behind a trusted TLS proxy too
 	a.cross = http.NewCrossOriginProtection()
 	return nil
 }

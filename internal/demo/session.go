@@ -31,13 +31,16 @@ type Session struct {
 }
 
 // Sessions issues and checks session cookies: HMAC-SHA256 signed,
-// HttpOnly, SameSite=Lax, Secure when the request came over TLS, with an
+// HttpOnly, SameSite=Lax, Secure when the client came over TLS, with an
 // expiry enforced both by the browser and by the signed payload.
 type Sessions struct {
 	key   []byte
 	ttl   time.Duration
 	clock core.Clock
 	rand  io.Reader
+	// Origin tells the scheme the client used (core.Provider.Origin, which
+	// believes trusted proxies); nil means r.TLS alone decides.
+	Origin func(r *http.Request) (scheme, host string)
 }
 
 // NewSessions returns Sessions signing with key (at least 32 bytes; nil for
@@ -143,9 +146,18 @@ func (s *Sessions) cookie(r *http.Request, value string, maxAge int, exp time.Ti
 		MaxAge:   maxAge,
 		Expires:  exp.UTC(),
 		HttpOnly: true,
-		Secure:   r.TLS != nil,
+		Secure:   s.secure(r),
 		SameSite: http.SameSiteLaxMode,
 	}
+}
+
+// secure reports whether the client came over TLS.
+func (s *Sessions) secure(r *http.Request) bool {
+	if s.Origin == nil {
+		return r.TLS != nil
+	}
+	scheme, _ := s.Origin(r)
+	return scheme == "https"
 }
 
 // CSRFToken returns the CSRF token of sess: an HMAC of its ID, so it

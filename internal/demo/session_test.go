@@ -104,3 +104,51 @@ func TestSessions(t *testing.T) {
 		t.Error("short key accepted")
 	}
 }
+
+// TestSessionCookieSecure checks the Secure flag: set for a client on TLS,
+// directly or (with Origin) through a trusted proxy, and never from a header
+// alone.
+func TestSessionCookieSecure(t *testing.T) {
+	s, err := NewSessions(bytes.Repeat([]byte{1}, 32), time.Hour, &fakeClock{now: time.Unix(1_700_000_000, 0)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	behindProxy := func(r *http.Request) (string, string) {
+		if r.RemoteAddr == "10.0.0.1:1" && r.Header.Get("X-Forwarded-Proto") == "https" {
+			return "https", r.Host
+		}
+		return "http", r.Host
+	}
+	req := func(target, remote, proto string) *http.Request {
+		r := httptest.NewRequest(http.MethodGet, target, nil)
+		r.RemoteAddr = remote
+		if proto != "" {
+			r.Header.Set("X-Forwarded-Proto", proto)
+		}
+		return r
+	}
+	tests := []struct {
+		name   string
+		origin func(*http.Request) (string, string)
+		r      *http.Request
+		secure bool
+	}{
+		{"plain http", nil, req("http://a.example/", "192.0.2.1:1", ""), false},
+		{"direct TLS", nil, req("https://a.example/", "192.0.2.1:1", ""), true},
+		{"header without Origin", nil, req("http://a.example/", "10.0.0.1:1", "https"), false},
+		{"trusted proxy on TLS", behindProxy, req("http://a.example/", "10.0.0.1:1", "https"), true},
+		{"untrusted peer's header", behindProxy, req("http://a.example/", "192.0.2.1:1", "https"), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s.Origin = tt.origin
+			rec := httptest.NewRecorder()
+			if _, err := s.Start(rec, tt.r, "alice"); err != nil {
+				t.Fatal(err)
+			}
+			if c := rec.Result().Cookies()[0]; c.Secure != tt.secure {
+				t.Errorf("Secure = %v, want %v", c.Secure, tt.secure)
+			}
+		})
+	}
+}
