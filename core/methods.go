@@ -7,7 +7,6 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
-	"crypto/subtle"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
@@ -126,7 +125,7 @@ func (m hmacMethod) verifyWithHeadroom(buf []byte, signature string, k Keys) err
 	var text [88]byte // base64 of a SHA-512 sum
 	want := text[:base64.StdEncoding.EncodedLen(len(mac))]
 	base64.StdEncoding.Encode(want, mac)
-	if !equalConstantTime(want, signature) {
+	if !constantTimeEqual(want, signature) {
 		return ErrSignature
 	}
 	return nil
@@ -154,19 +153,6 @@ func (m hmacMethod) oneShot(dst, data []byte) []byte {
 	}
 	s := sha512.Sum512(data)
 	return append(dst, s[:]...)
-}
-
-// equalConstantTime compares a and b in time that depends on their lengths
-// only.
-func equalConstantTime(a []byte, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	var v byte
-	for i := range a {
-		v |= a[i] ^ b[i]
-	}
-	return subtle.ConstantTimeByteEq(v, 0) == 1
 }
 
 func (m hmacMethod) Verify(base []byte, signature string, k Keys) error {
@@ -226,7 +212,7 @@ func (plaintextMethod) Sign(_ []byte, k Keys) (string, error) {
 }
 
 func (plaintextMethod) Verify(_ []byte, signature string, k Keys) error {
-	if subtle.ConstantTimeCompare(signingKey(k), []byte(signature)) != 1 {
+	if !constantTimeEqual(signingKey(k), signature) {
 		return ErrSignature
 	}
 	return nil

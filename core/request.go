@@ -297,8 +297,15 @@ func (p *Provider) trustedPeer(remoteAddr string) bool {
 	return false
 }
 
-// constantTimeEqual compares two strings in time independent of their
-// contents.
-func constantTimeEqual(a, b string) bool {
-	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+// constantTimeEqual reports whether a and b hold the same bytes, in time
+// that depends on their lengths only.
+func constantTimeEqual[A, B string | []byte](a A, b B) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	var v byte
+	for i := 0; i < len(a); i++ {
+		v |= a[i] ^ b[i]
+	}
+	return subtle.ConstantTimeByteEq(v, 0) == 1
 }

@@ -32,19 +32,18 @@ const (
 // for unknown ones), signature (constant time), token state, body hash,
 // and last the nonce, so unsigned requests never write to the nonce store.
 func (p *Provider) Verify(r *http.Request) (*Grant, error) {
-	v, err := p.verify(r, kindProtected)
-	if err != nil {
-		return nil, err
-	}
-	defer p.release(v)
-	return p.grant(v), nil
+	return p.verifyGrant(r, kindProtected)
 }
 
 // VerifyTwoLegged checks a request signed by a consumer alone (no
 // oauth_token, or an empty one). A request that does carry a token is
 // checked as a three-legged one.
 func (p *Provider) VerifyTwoLegged(r *http.Request) (*Grant, error) {
-	v, err := p.verify(r, kindTwoLegged)
+	return p.verifyGrant(r, kindTwoLegged)
+}
+
+func (p *Provider) verifyGrant(r *http.Request, kind verifyKind) (*Grant, error) {
+	v, err := p.verify(r, kind)
 	if err != nil {
 		return nil, err
 	}
