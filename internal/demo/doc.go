@@ -9,7 +9,7 @@
 // The two examples hold only their framework's wiring: routes, the OAuth
 // adapter (ginoauth or echooauth), and small handlers that call the App's
 // net/http-style methods. Everything else lives here, once, so the two
-// services answer byte for byte the same (shared/spec/EXAMPLE_API.md).
+// services answer byte for byte the same (docs/EXAMPLE_API.md).
 //
 // The demo holds no protocol logic and no OAuth storage of its own:
 // consumers, tokens and nonces go through core.Provider and its store. Its

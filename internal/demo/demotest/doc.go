@@ -1,5 +1,5 @@
 // Package demotest is the contract scenario of the example services
-// (shared/spec/EXAMPLE_API.md), written once and run against both of them:
+// (docs/EXAMPLE_API.md), written once and run against both of them:
 //
 //	func TestContract(t *testing.T) { demotest.Run(t, NewRouter) }
 //	func TestBrowser(t *testing.T)  { demotest.RunBrowser(t, NewRouter) }
