@@ -66,9 +66,17 @@ type Config struct {
 	// never read. Default DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 	// TrustedProxies are CIDRs (or single IPs) of reverse proxies whose
-	// Forwarded, X-Forwarded-Proto and X-Forwarded-Host headers are
-	// believed. From any other peer those headers change nothing.
+	// forwarding headers (see ProxyHeaders) are believed. From any other
+	// peer those headers change nothing. Trust only proxies that set (not
+	// pass through) the headers ProxyHeaders names: of a header's
+	// comma-separated list only the rightmost value, the one the nearest
+	// proxy wrote, is read, so a proxy that passes a client's header on
+	// unchanged lets the client choose it.
 	TrustedProxies []string
+	// ProxyHeaders says which forwarding headers trusted proxies set:
+	// XForwardedHeaders (the default) or ForwardedHeader. The other family
+	// is ignored.
+	ProxyHeaders ProxyHeaders
 	// PublicURL, when set (e.g. "https://api.example.com"), fixes the
 	// scheme and host of every signature base string URI; forwarding
 	// headers are then ignored. A path in it (e.g. "https://example.com/api"
@@ -80,24 +88,36 @@ type Config struct {
 	Scopes []Scope
 }
 
+// ProxyHeaders names the forwarding headers that trusted proxies set.
+type ProxyHeaders int
+
+const (
+	// XForwardedHeaders: X-Forwarded-Proto and X-Forwarded-Host, as nginx,
+	// HAProxy, most load balancers and Go's httputil.ReverseProxy set them.
+	XForwardedHeaders ProxyHeaders = iota
+	// ForwardedHeader: the proto and host of RFC 7239's Forwarded header.
+	ForwardedHeader
+)
+
 // Provider is an OAuth 1.0a service provider. It is safe for concurrent use.
 type Provider struct {
-	store      Store
-	nonces     NonceStore
-	realm      string
-	clock      Clock
-	rand       io.Reader
-	methods    map[string]SignatureMethod
-	plainHTTP  bool
-	past       time.Duration
-	future     time.Duration
-	reqTTL     time.Duration
-	accessTTL  time.Duration
-	maxBody    int64
-	proxies    []*net.IPNet
-	publicURL  *url.URL
-	scopes     []Scope
-	scopeNames []string
+	store        Store
+	nonces       NonceStore
+	realm        string
+	clock        Clock
+	rand         io.Reader
+	methods      map[string]SignatureMethod
+	plainHTTP    bool
+	past         time.Duration
+	future       time.Duration
+	reqTTL       time.Duration
+	accessTTL    time.Duration
+	maxBody      int64
+	proxies      []*net.IPNet
+	proxyHeaders ProxyHeaders
+	publicURL    *url.URL
+	scopes       []Scope
+	scopeNames   []string
 	// buffers holds *[]byte for signature base strings; requests holds
 	// *signedRequest. Both are reused from request to request.
 	buffers, requests sync.Pool
@@ -112,17 +132,18 @@ func New(cfg Config) (*Provider, error) {
 		return nil, errors.New("oauth1: Config.Store is required")
 	}
 	p := &Provider{
-		store:     cfg.Store,
-		nonces:    cfg.NonceStore,
-		realm:     cfg.Realm,
-		clock:     cfg.Clock,
-		rand:      cfg.Rand,
-		plainHTTP: cfg.AllowPlaintextOverHTTP,
-		past:      cfg.TimestampPast,
-		future:    cfg.TimestampFuture,
-		reqTTL:    cfg.RequestTokenTTL,
-		accessTTL: cfg.AccessTokenTTL,
-		maxBody:   cfg.MaxBodyBytes,
+		store:        cfg.Store,
+		nonces:       cfg.NonceStore,
+		realm:        cfg.Realm,
+		clock:        cfg.Clock,
+		rand:         cfg.Rand,
+		plainHTTP:    cfg.AllowPlaintextOverHTTP,
+		past:         cfg.TimestampPast,
+		future:       cfg.TimestampFuture,
+		reqTTL:       cfg.RequestTokenTTL,
+		accessTTL:    cfg.AccessTokenTTL,
+		maxBody:      cfg.MaxBodyBytes,
+		proxyHeaders: cfg.ProxyHeaders,
 	}
 	p.buffers.New = func() any { b := make([]byte, 0, 1024); return &b }
 	p.requests.New = func() any { return new(signedRequest) }
@@ -164,6 +185,9 @@ func New(cfg Config) (*Provider, error) {
 			return nil, fmt.Errorf("oauth1: unknown signature method %q", n)
 		}
 		p.methods[n] = m
+	}
+	if p.proxyHeaders != XForwardedHeaders && p.proxyHeaders != ForwardedHeader {
+		return nil, fmt.Errorf("oauth1: unknown ProxyHeaders %d", p.proxyHeaders)
 	}
 	for _, c := range cfg.TrustedProxies {
 		if !strings.Contains(c, "/") {

@@ -19,6 +19,7 @@ func TestProxies(t *testing.T) {
 		outsider = "192.0.2.1:1234"
 	)
 	trust := []string{"10.0.0.0/8"}
+	fwd := core.Config{TrustedProxies: trust, ProxyHeaders: core.ForwardedHeader}
 	xf := map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "api.example.com"}
 	for _, tc := range []struct {
 		name      string
@@ -34,24 +35,39 @@ func TestProxies(t *testing.T) {
 			headers: xf, signedFor: public, status: 200},
 		{name: "X-Forwarded from a trusted proxy, signed for the internal URL", cfg: core.Config{TrustedProxies: trust}, remote: trusted,
 			headers: xf, signedFor: internal, status: 401, problem: "signature_invalid"},
-		{name: "Forwarded from a trusted proxy", cfg: core.Config{TrustedProxies: trust}, remote: trusted,
+		{name: "Forwarded ignored by default", cfg: core.Config{TrustedProxies: trust}, remote: trusted,
+			headers: map[string]string{"Forwarded": `proto=https;host="api.example.com"`}, signedFor: public, status: 401, problem: "signature_invalid"},
+		{name: "Forwarded from the client beside the proxy's X-Forwarded-Proto", cfg: core.Config{TrustedProxies: trust}, remote: trusted,
+			headers:   map[string]string{"X-Forwarded-Proto": "http", "Forwarded": `proto=https;host=other.example`},
+			signedFor: "https://other.example/v1/me", status: 401, problem: "signature_invalid"},
+		{name: "Forwarded from a trusted proxy, when configured", cfg: fwd, remote: trusted,
 			headers: map[string]string{"Forwarded": `proto=https;host="api.example.com"`}, signedFor: public, status: 200},
-		{name: "Forwarded with for= and two elements", cfg: core.Config{TrustedProxies: trust}, remote: trusted,
-			headers:   map[string]string{"Forwarded": `for=192.0.2.60;proto=https;host=api.example.com, for=10.0.0.1;proto=http;host=internal`},
+		{name: "Forwarded: the rightmost element", cfg: fwd, remote: trusted,
+			headers:   map[string]string{"Forwarded": `for=192.0.2.60;proto=http;host=evil.example, for=10.0.0.1;proto=https;host=api.example.com`},
 			signedFor: public, status: 200},
-		{name: "Forwarded in mixed case with spaces", cfg: core.Config{TrustedProxies: trust}, remote: trusted,
+		{name: "Forwarded: a client-written leftmost element is not believed", cfg: fwd, remote: trusted,
+			headers:   map[string]string{"Forwarded": `proto=https;host=api.example.com, for=192.0.2.60;proto=http;host=internal:8080`},
+			signedFor: public, status: 401, problem: "signature_invalid"},
+		{name: "Forwarded: a quoted comma does not separate", cfg: fwd, remote: trusted,
+			headers:   map[string]string{"Forwarded": `for=x, for="a,b";proto=https;host="api.example.com"`},
+			signedFor: public, status: 200},
+		{name: "Forwarded in mixed case with spaces", cfg: fwd, remote: trusted,
 			headers: map[string]string{"Forwarded": `Proto=HTTPS; Host="api.example.com"`}, signedFor: public, status: 200},
-		{name: "Forwarded wins over X-Forwarded", cfg: core.Config{TrustedProxies: trust}, remote: trusted,
-			headers:   map[string]string{"Forwarded": `proto=https;host=api.example.com`, "X-Forwarded-Host": "evil.example.com"},
-			signedFor: public, status: 200},
+		{name: "X-Forwarded ignored when Forwarded is configured", cfg: fwd, remote: trusted,
+			headers: xf, signedFor: public, status: 401, problem: "signature_invalid"},
+		{name: "X-Forwarded ignored when Forwarded is configured: real URL", cfg: fwd, remote: trusted,
+			headers: xf, signedFor: internal, status: 200},
 		{name: "X-Forwarded-Proto alone", cfg: core.Config{TrustedProxies: trust}, remote: trusted,
 			headers: map[string]string{"X-Forwarded-Proto": "https"}, signedFor: "https://internal:8080/v1/me", status: 200},
 		{name: "X-Forwarded-Host with the default port", cfg: core.Config{TrustedProxies: trust}, remote: trusted,
 			headers:   map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "API.example.com:443"},
 			signedFor: public, status: 200},
-		{name: "X-Forwarded lists: the first value", cfg: core.Config{TrustedProxies: trust}, remote: trusted,
-			headers:   map[string]string{"X-Forwarded-Proto": "https, http", "X-Forwarded-Host": "api.example.com, internal:8080"},
+		{name: "X-Forwarded lists: the rightmost value", cfg: core.Config{TrustedProxies: trust}, remote: trusted,
+			headers:   map[string]string{"X-Forwarded-Proto": "http, https", "X-Forwarded-Host": "evil.example, api.example.com"},
 			signedFor: public, status: 200},
+		{name: "X-Forwarded lists: a client-written leftmost value is not believed", cfg: core.Config{TrustedProxies: trust}, remote: trusted,
+			headers:   map[string]string{"X-Forwarded-Proto": "https, http", "X-Forwarded-Host": "api.example.com, internal:8080"},
+			signedFor: public, status: 401, problem: "signature_invalid"},
 		{name: "X-Forwarded-Proto not http(s) is ignored", cfg: core.Config{TrustedProxies: trust}, remote: trusted,
 			headers:   map[string]string{"X-Forwarded-Proto": "ftp", "X-Forwarded-Host": "api.example.com"},
 			signedFor: "http://api.example.com/v1/me", status: 200},
@@ -147,6 +163,7 @@ func TestNewRejectsProxyConfig(t *testing.T) {
 		{"PublicURL without a host", core.Config{PublicURL: "https://"}},
 		{"PublicURL relative", core.Config{PublicURL: "/api"}},
 		{"PublicURL unparsable", core.Config{PublicURL: "https://api.example.com:port/"}},
+		{"unknown ProxyHeaders", core.Config{ProxyHeaders: core.ProxyHeaders(7)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.cfg.Store = newTEnv(t, core.Config{}).store
@@ -164,6 +181,10 @@ func TestOrigin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	forwarded, err := core.New(core.Config{Store: memstore.New(), TrustedProxies: []string{"10.0.0.0/8"}, ProxyHeaders: core.ForwardedHeader})
+	if err != nil {
+		t.Fatal(err)
+	}
 	fixed, err := core.New(core.Config{Store: memstore.New(), PublicURL: "https://API.example.com"})
 	if err != nil {
 		t.Fatal(err)
@@ -172,7 +193,7 @@ func TestOrigin(t *testing.T) {
 		r := httptest.NewRequest("GET", target, nil)
 		r.RemoteAddr = remote
 		for i := 0; i+1 < len(hdr); i += 2 {
-			r.Header.Set(hdr[i], hdr[i+1])
+			r.Header.Add(hdr[i], hdr[i+1])
 		}
 		return r
 	}
@@ -185,7 +206,9 @@ func TestOrigin(t *testing.T) {
 		{"direct http", trusted, req("http://a.example/x", "192.0.2.1:1"), "http", "a.example"},
 		{"direct TLS", trusted, req("https://a.example/x", "192.0.2.1:1"), "https", "a.example"},
 		{"trusted proxy", trusted, req("http://a.example/x", "10.1.2.3:1", "X-Forwarded-Proto", "https", "X-Forwarded-Host", "b.example"), "https", "b.example"},
-		{"trusted proxy, Forwarded", trusted, req("http://a.example/x", "10.1.2.3:1", "Forwarded", `proto=https;host="c.example"`), "https", "c.example"},
+		{"trusted proxy, Forwarded not configured", trusted, req("http://a.example/x", "10.1.2.3:1", "Forwarded", `proto=https;host="c.example"`), "http", "a.example"},
+		{"trusted proxy, Forwarded", forwarded, req("http://a.example/x", "10.1.2.3:1", "Forwarded", `proto=https;host="c.example"`), "https", "c.example"},
+		{"trusted proxy, header lines: the last", trusted, req("http://a.example/x", "10.1.2.3:1", "X-Forwarded-Host", "evil.example", "X-Forwarded-Host", "d.example"), "http", "d.example"},
 		{"untrusted peer", trusted, req("http://a.example/x", "192.0.2.1:1", "X-Forwarded-Proto", "https", "X-Forwarded-Host", "b.example"), "http", "a.example"},
 		{"public URL", fixed, req("http://a.example/x", "10.1.2.3:1", "X-Forwarded-Proto", "http"), "https", "API.example.com"},
 	}
