@@ -4,9 +4,15 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
+
+// MinRSAKeyBits is the smallest RSA public key RegisterConsumer accepts:
+// smaller keys are breakable, and crypto/rsa refuses to verify with keys
+// under 1024 bits, so every request would fail.
+const MinRSAKeyBits = 2048
 
 // ConsumerRegistration is what RegisterConsumer needs.
 type ConsumerRegistration struct {
@@ -35,17 +41,22 @@ func (p *Provider) RegisterConsumer(ctx context.Context, reg ConsumerRegistratio
 		e.ParametersAbsent = []string{"name"}
 		return nil, e
 	}
-	if utf8.RuneCountInString(name) > 200 || !utf8.ValidString(name) {
-		return nil, badRequest(ProblemParameterRejected, "name must be valid UTF-8 of at most 200 characters")
+	if utf8.RuneCountInString(name) > 200 || !wellFormed(name) {
+		return nil, badRequest(ProblemParameterRejected, "name must be valid UTF-8 of at most 200 characters, without control characters")
 	}
 	if reg.CallbackURL != "" {
-		if _, err := parseCallback(reg.CallbackURL); err != nil || reg.CallbackURL == OOB {
+		if _, err := parseCallback(reg.CallbackURL); err != nil || reg.CallbackURL == OOB ||
+			len(reg.CallbackURL) > p.maxCallback || !wellFormed(reg.CallbackURL) {
 			return nil, badRequest(ProblemParameterRejected, "callback_url must be an absolute URL")
 		}
 	}
 	if strings.TrimSpace(reg.RSAPublicKey) != "" {
-		if _, err := ParseRSAPublicKey(reg.RSAPublicKey); err != nil {
+		k, err := ParseRSAPublicKey(reg.RSAPublicKey)
+		if err != nil {
 			return nil, badRequest(ProblemParameterRejected, "rsa_public_key must be a PEM RSA public key or certificate")
+		}
+		if k.N.BitLen() < MinRSAKeyBits {
+			return nil, badRequest(ProblemParameterRejected, "rsa_public_key must have at least "+strconv.Itoa(MinRSAKeyBits)+" bits")
 		}
 	}
 	for _, s := range reg.Scopes {

@@ -300,6 +300,9 @@ func (p *Provider) describe(name string) Scope {
 }
 
 func (p *Provider) pendingRequestToken(ctx context.Context, token string) (*RequestToken, error) {
+	if err := checkProtocolValue("oauth_token", token, p.maxParam); err != nil {
+		return nil, err
+	}
 	rt, err := p.store.GetRequestToken(ctx, token)
 	if errors.Is(err, ErrNotFound) {
 		return nil, unauthorized(ProblemTokenRejected, "the token is not known")

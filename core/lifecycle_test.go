@@ -3,6 +3,7 @@ package core_test
 import (
 	"context"
 	"crypto/rand"
+	"crypto/rsa"
 	"errors"
 	"fmt"
 	"net/http"
@@ -895,6 +896,23 @@ func TestRandFailure(t *testing.T) {
 	e.expectResponse(t, w, 200, "")
 }
 
+// rsa512PEM is a 512-bit RSA public key (crypto/rsa no longer generates
+// keys that small).
+const rsa512PEM = `-----BEGIN PUBLIC KEY-----
+MFwwDQYJKoZIhvcNAQEBBQADSwAwSAJBAMvevxxWF6jdU/o3vrikHclhRYp5Ygwl
+LgF/JQzM5u6F1ov7abIr/XacWRuYatn+c0cC4bkLUe4BVm2EG9NwgJUCAwEAAQ==
+-----END PUBLIC KEY-----
+`
+
+func rsa1024(t *testing.T) *rsa.PrivateKey {
+	t.Helper()
+	k, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
 func TestRegisterConsumer(t *testing.T) {
 	ctx := context.Background()
 	keys := testRSAKeys(t)
@@ -920,6 +938,11 @@ func TestRegisterConsumer(t *testing.T) {
 		{name: "bad PEM", reg: core.ConsumerRegistration{Name: "x", RSAPublicKey: "not a key"}, problem: "parameter_rejected"},
 		{name: "PEM of garbage", reg: core.ConsumerRegistration{Name: "x",
 			RSAPublicKey: "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"}, problem: "parameter_rejected"},
+		{name: "512-bit RSA key", reg: core.ConsumerRegistration{Name: "x", RSAPublicKey: rsa512PEM}, problem: "parameter_rejected"},
+		{name: "1024-bit RSA key", reg: core.ConsumerRegistration{Name: "x", RSAPublicKey: publicPEM(t, rsa1024(t))}, problem: "parameter_rejected"},
+		{name: "control character in the name", reg: core.ConsumerRegistration{Name: "a\x00b"}, problem: "parameter_rejected"},
+		{name: "invalid UTF-8 in the callback", reg: core.ConsumerRegistration{Name: "x", CallbackURL: "https://app.example/\xff"}, problem: "parameter_rejected"},
+		{name: "callback over its bound", reg: core.ConsumerRegistration{Name: "x", CallbackURL: "https://app.example/" + strings.Repeat("c", 2049)}, problem: "parameter_rejected"},
 		{name: "unknown scope", reg: core.ConsumerRegistration{Name: "x", Scopes: []string{"read", "bogus"}}, problem: "parameter_rejected"},
 		{name: "scope on a provider without scopes", noScopes: true, reg: core.ConsumerRegistration{Name: "x", Scopes: []string{"read"}}, problem: "parameter_rejected"},
 	} {

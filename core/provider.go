@@ -65,6 +65,14 @@ type Config struct {
 	// A larger one is 400 (413 is not an OAuth status). Other bodies are
 	// never read. Default DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// MaxNonceBytes, MaxCallbackBytes and MaxParamBytes bound the decoded
+	// values of oauth_nonce, oauth_callback and every other oauth_*
+	// parameter, in bytes. A longer value, or one that is not valid UTF-8
+	// or holds a control character, is 400 parameter_rejected before any
+	// store is asked. Defaults DefaultMaxNonceBytes (256),
+	// DefaultMaxCallbackBytes (2048) and DefaultMaxParamBytes (1024, which
+	// holds an RSA signature of keys up to 6144 bits).
+	MaxNonceBytes, MaxCallbackBytes, MaxParamBytes int
 	// TrustedProxies are CIDRs (or single IPs) of reverse proxies whose
 	// forwarding headers (see ProxyHeaders) are believed. From any other
 	// peer those headers change nothing. Trust only proxies that set (not
@@ -101,23 +109,24 @@ const (
 
 // Provider is an OAuth 1.0a service provider. It is safe for concurrent use.
 type Provider struct {
-	store        Store
-	nonces       NonceStore
-	realm        string
-	clock        Clock
-	rand         io.Reader
-	methods      map[string]SignatureMethod
-	plainHTTP    bool
-	past         time.Duration
-	future       time.Duration
-	reqTTL       time.Duration
-	accessTTL    time.Duration
-	maxBody      int64
-	proxies      []*net.IPNet
-	proxyHeaders ProxyHeaders
-	publicURL    *url.URL
-	scopes       []Scope
-	scopeNames   []string
+	store                           Store
+	nonces                          NonceStore
+	realm                           string
+	clock                           Clock
+	rand                            io.Reader
+	methods                         map[string]SignatureMethod
+	plainHTTP                       bool
+	past                            time.Duration
+	future                          time.Duration
+	reqTTL                          time.Duration
+	accessTTL                       time.Duration
+	maxBody                         int64
+	maxNonce, maxCallback, maxParam int
+	proxies                         []*net.IPNet
+	proxyHeaders                    ProxyHeaders
+	publicURL                       *url.URL
+	scopes                          []Scope
+	scopeNames                      []string
 	// buffers holds *[]byte for signature base strings; requests holds
 	// *signedRequest. Both are reused from request to request.
 	buffers, requests sync.Pool
@@ -144,6 +153,9 @@ func New(cfg Config) (*Provider, error) {
 		accessTTL:    cfg.AccessTokenTTL,
 		maxBody:      cfg.MaxBodyBytes,
 		proxyHeaders: cfg.ProxyHeaders,
+		maxNonce:     cfg.MaxNonceBytes,
+		maxCallback:  cfg.MaxCallbackBytes,
+		maxParam:     cfg.MaxParamBytes,
 	}
 	p.buffers.New = func() any { b := make([]byte, 0, 1024); return &b }
 	p.requests.New = func() any { return new(signedRequest) }
@@ -171,7 +183,17 @@ func New(cfg Config) (*Provider, error) {
 	if p.maxBody == 0 {
 		p.maxBody = DefaultMaxBodyBytes
 	}
-	if p.past < 0 || p.future < 0 || p.reqTTL < 0 || p.accessTTL < 0 || p.maxBody < 0 {
+	if p.maxNonce == 0 {
+		p.maxNonce = DefaultMaxNonceBytes
+	}
+	if p.maxCallback == 0 {
+		p.maxCallback = DefaultMaxCallbackBytes
+	}
+	if p.maxParam == 0 {
+		p.maxParam = DefaultMaxParamBytes
+	}
+	if p.past < 0 || p.future < 0 || p.reqTTL < 0 || p.accessTTL < 0 || p.maxBody < 0 ||
+		p.maxNonce < 0 || p.maxCallback < 0 || p.maxParam < 0 {
 		return nil, errors.New("oauth1: durations and sizes in Config must not be negative")
 	}
 	names := cfg.SignatureMethods

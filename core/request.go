@@ -167,7 +167,7 @@ func (p *Provider) parseInto(r *http.Request, sr *signedRequest) error {
 			return badRequest(ProblemParameterRejected, "the form body has a malformed percent-encoding")
 		}
 	}
-	if err := sr.collectProtocol(fromHeader, fromQuery); err != nil {
+	if err := p.collectProtocol(sr, fromHeader, fromQuery); err != nil {
 		return err
 	}
 	if sr.proto.seen&seenBodyHash != 0 {
@@ -194,13 +194,17 @@ func (p *Provider) parseInto(r *http.Request, sr *signedRequest) error {
 // params[:fromHeader] came from the Authorization header,
 // params[fromHeader:fromQuery] from the query and the rest from the body.
 // The protocol parameters must all come from one of the three (RFC 5849
-// §3.5), and none may be repeated.
-func (sr *signedRequest) collectProtocol(fromHeader, fromQuery int) error {
+// §3.5), none may be repeated, and each value must be within its bound,
+// valid UTF-8 and free of control characters.
+func (p *Provider) collectProtocol(sr *signedRequest, fromHeader, fromQuery int) error {
 	pr := &sr.proto
 	source := -1
 	for i, prm := range sr.params {
 		if !strings.HasPrefix(prm.Key, "oauth_") {
 			continue
+		}
+		if err := checkProtocolValue(prm.Key, prm.Value, p.maxValueBytes(prm.Key)); err != nil {
+			return err
 		}
 		sr.anyAuth = true
 		src := 0

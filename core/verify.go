@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -119,7 +120,9 @@ func (p *Provider) check(r *http.Request, sr *signedRequest, kind verifyKind) (*
 	if kind == kindInitiate && pr.token != "" {
 		return nil, badRequest(ProblemParameterRejected, "a request token request must not carry oauth_token")
 	}
-	if pr.seen&seenVersion != 0 && pr.version != "1.0" {
+	if pr.seen&seenVersion != 0 && pr.version != "1.0" && !strings.EqualFold(pr.version, "1.0a") {
+		// 1.0a names the same protocol (RFC 5849 is OAuth 1.0 Revision A);
+		// popular clients send it, and refusing it broke them elsewhere.
 		return nil, badRequest(ProblemVersionRejected, "oauth_version must be 1.0")
 	}
 	m, ok := p.methods[pr.signatureMethod]
