@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"strconv"
 	"unicode/utf8"
@@ -75,6 +76,12 @@ func (a *App) consumerOwner(w http.ResponseWriter, r *http.Request) (string, boo
 		WriteJSONError(w, http.StatusUnauthorized, msg)
 		return "", false
 	}
+	// Both paths refuse a cross-site browser request: a browser may send
+	// cached Basic credentials as readily as a session cookie.
+	if a.cross.Check(r) != nil {
+		WriteJSONError(w, http.StatusForbidden, "cross-origin request refused")
+		return "", false
+	}
 	if name, pw, ok := r.BasicAuth(); ok {
 		err := a.Users.Authenticate(r.Context(), name, pw)
 		if errors.Is(err, ErrBadCredentials) {
@@ -90,10 +97,6 @@ func (a *App) consumerOwner(w http.ResponseWriter, r *http.Request) (string, boo
 	sess, ok := a.userSession(r)
 	if !ok {
 		return unauthorized("log in, or use HTTP Basic with a demo user's name and password")
-	}
-	if a.cross.Check(r) != nil {
-		WriteJSONError(w, http.StatusForbidden, "cross-origin request refused")
-		return "", false
 	}
 	if tok := r.PostFormValue("csrf_token"); tok != "" && !a.Sessions.CheckCSRF(sess, tok) {
 		WriteJSONError(w, http.StatusForbidden, "invalid csrf_token")
@@ -130,12 +133,20 @@ type NoteJSON struct {
 }
 
 // Notes is POST /api/notes behind the OAuth middleware with scope write:
-// form field text (1 to MaxNoteRunes characters); 201 with NoteJSON. The
-// demo keeps no notes: it answers what it would have posted.
+// form field text (1 to MaxNoteRunes characters) in an
+// application/x-www-form-urlencoded body, whose fields the signature
+// covers; 201 with NoteJSON. Any other body (multipart, JSON), whose fields
+// no OAuth 1.0a signature covers, is 415. The demo keeps no notes: it
+// answers what it would have posted.
 func (a *App) Notes(w http.ResponseWriter, r *http.Request, g *core.Grant) {
 	if !a.hasGrant(w, g) {
 		return
 	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
+		WriteJSONError(w, http.StatusUnsupportedMediaType, "send text in an application/x-www-form-urlencoded body: other bodies are not covered by the signature")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	text := r.PostFormValue("text")
 	if text == "" {
 		WriteJSONError(w, http.StatusBadRequest, "form field text is required")

@@ -132,6 +132,7 @@ func Scenario(t *testing.T, env *Env) {
 		{"login", stepLogin},
 		{"approve", stepApprove},
 		{"api", stepAPI},
+		{"hardening", stepHardening},
 		{"oob", stepOOB},
 		{"deny", stepDeny},
 		{"account", stepAccount},
