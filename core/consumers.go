@@ -23,7 +23,7 @@ type ConsumerRegistration struct {
 	// CallbackURL, when set, is the only callback the consumer may use.
 	CallbackURL string
 	// RSAPublicKey is an optional PEM public key or certificate, needed for
-	// RSA-SHA1 and RSA-SHA256.
+	// RSA-SHA1, RSA-SHA256 and RSA-SHA512.
 	RSAPublicKey string
 	// Scopes limits the consumer to these scopes; empty means all.
 	Scopes []string

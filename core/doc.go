@@ -1,7 +1,7 @@
 // Package core is a complete OAuth 1.0a service provider (RFC 5849) on the
-// standard library alone: signature base strings and all six signature
+// standard library alone: signature base strings and seven signature
 // methods (HMAC-SHA1, HMAC-SHA256, HMAC-SHA512, RSA-SHA1, RSA-SHA256,
-// PLAINTEXT), timestamp and nonce checks, the token lifecycle (request token,
+// RSA-SHA512, PLAINTEXT), timestamp and nonce checks, the token lifecycle (request token,
 // user approval with verifier, one-time exchange, access token, expiry,
 // revocation), two-legged requests, body hashes, problem reporting,
 // consumer registration, scopes, and net/http handlers and middleware.

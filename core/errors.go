@@ -48,6 +48,11 @@ type Error struct {
 	ParametersAbsent []string
 	// AcceptableTimestamps is "min-max" (oauth_acceptable_timestamps).
 	AcceptableTimestamps string
+	// BaseString is the signature base string the provider computed, on a
+	// signature_invalid error of a provider with Config.ExposeBaseString
+	// (oauth_signature_base_string). It holds no secret: the signature
+	// and the secrets are never part of it.
+	BaseString string
 	// Err is the underlying cause, for logs; it is never rendered.
 	Err error
 }
@@ -105,8 +110,9 @@ func AsError(err error) *Error {
 
 // WriteError renders err in the OAuth Problem Reporting style: the status of
 // its *Error (5xx for anything else), a form-encoded body with
-// oauth_problem, oauth_problem_advice, oauth_parameters_absent and
-// oauth_acceptable_timestamps where they apply, and on 401
+// oauth_problem, oauth_problem_advice, oauth_parameters_absent,
+// oauth_acceptable_timestamps and oauth_signature_base_string where they
+// apply, and on 401
 // WWW-Authenticate: OAuth realm="realm". Causes of 5xx errors are never
 // rendered.
 func WriteError(w http.ResponseWriter, realm string, err error) {
@@ -125,6 +131,9 @@ func WriteError(w http.ResponseWriter, realm string, err error) {
 		}
 		if e.AcceptableTimestamps != "" {
 			v.Set("oauth_acceptable_timestamps", e.AcceptableTimestamps)
+		}
+		if e.BaseString != "" {
+			v.Set("oauth_signature_base_string", e.BaseString)
 		}
 	}
 	h := w.Header()

@@ -18,9 +18,9 @@ import (
 type Keys struct {
 	ConsumerSecret string
 	TokenSecret    string
-	// PrivateKey signs RSA-SHA1 and RSA-SHA256.
+	// PrivateKey signs RSA-SHA1, RSA-SHA256 and RSA-SHA512.
 	PrivateKey *rsa.PrivateKey
-	// PublicKey verifies RSA-SHA1 and RSA-SHA256.
+	// PublicKey verifies RSA-SHA1, RSA-SHA256 and RSA-SHA512.
 	PublicKey *rsa.PublicKey
 }
 
@@ -57,6 +57,8 @@ func Method(name string) (SignatureMethod, bool) {
 		return rsaMethod{RSASHA1, crypto.SHA1}, true
 	case RSASHA256:
 		return rsaMethod{RSASHA256, crypto.SHA256}, true
+	case RSASHA512:
+		return rsaMethod{RSASHA512, crypto.SHA512}, true
 	case PLAINTEXT:
 		return plaintextMethod{}, true
 	}
@@ -84,83 +86,22 @@ func (m hmacMethod) Hash() crypto.Hash { return m.hash }
 func (m hmacMethod) sum(base []byte, k Keys) []byte {
 	mac := hmac.New(m.new, signingKey(k))
 	mac.Write(base)
-	var buf [sha512.Size]byte
-	return mac.Sum(buf[:0])
+	return mac.Sum(nil)
 }
 
 func (m hmacMethod) Sign(base []byte, k Keys) (string, error) {
 	return base64.StdEncoding.EncodeToString(m.sum(base, k)), nil
 }
 
-// hmacHeadroom is the room verifyWithHeadroom needs before the base
-// string: the largest block size (SHA-512's).
-const hmacHeadroom = sha512.BlockSize
-
-// verifyWithHeadroom is Verify for a base string that follows
-// hmacHeadroom bytes of scratch space in buf. It computes the HMAC of RFC
-// 2104 with one-shot hashes, without allocating: the inner hash runs over
-// the padded key written into the headroom, followed by the base string.
-// Its result equals crypto/hmac's (TestHMACMatchesCryptoHMAC).
-func (m hmacMethod) verifyWithHeadroom(buf []byte, signature string, k Keys) error {
-	var keyBuf [256]byte
-	key := appendEncoded(keyBuf[:0], k.ConsumerSecret)
-	key = append(key, '&')
-	key = appendEncoded(key, k.TokenSecret)
-	bs := m.blockSize()
-	var digest [sha512.Size]byte
-	if len(key) > bs {
-		key = m.oneShot(digest[:0], key)
-	}
-	inner := buf[hmacHeadroom-bs:]
-	pad := inner[:bs]
-	clear(pad[copy(pad, key):])
-	var outer [sha512.BlockSize + sha512.Size]byte
-	for i, c := range pad {
-		pad[i] = c ^ 0x36
-		outer[i] = c ^ 0x5c
-	}
-	outerMsg := m.oneShot(outer[:bs], inner)
-	clear(pad) // no key material left in the pooled buffer
-	mac := m.oneShot(digest[:0], outerMsg)
-	var text [88]byte // base64 of a SHA-512 sum
-	want := text[:base64.StdEncoding.EncodedLen(len(mac))]
-	base64.StdEncoding.Encode(want, mac)
+// Verify compares the base64 text itself, in constant time: a decoder
+// would also accept other spellings (line breaks, non-zero padding bits)
+// of the same bytes.
+func (m hmacMethod) Verify(base []byte, signature string, k Keys) error {
+	want := base64.StdEncoding.EncodeToString(m.sum(base, k))
 	if !constantTimeEqual(want, signature) {
 		return ErrSignature
 	}
 	return nil
-}
-
-func (m hmacMethod) blockSize() int {
-	switch m.hash {
-	case crypto.SHA1:
-		return sha1.BlockSize
-	case crypto.SHA256:
-		return sha256.BlockSize
-	}
-	return sha512.BlockSize
-}
-
-// oneShot appends the hash of data to dst.
-func (m hmacMethod) oneShot(dst, data []byte) []byte {
-	switch m.hash {
-	case crypto.SHA1:
-		s := sha1.Sum(data)
-		return append(dst, s[:]...)
-	case crypto.SHA256:
-		s := sha256.Sum256(data)
-		return append(dst, s[:]...)
-	}
-	s := sha512.Sum512(data)
-	return append(dst, s[:]...)
-}
-
-func (m hmacMethod) Verify(base []byte, signature string, k Keys) error {
-	// Compare the base64 text itself: the decoder would also accept other
-	// spellings (line breaks, non-zero padding bits) of the same bytes.
-	buf := make([]byte, hmacHeadroom+len(base))
-	copy(buf[hmacHeadroom:], base)
-	return m.verifyWithHeadroom(buf, signature, k)
 }
 
 type rsaMethod struct {

@@ -19,8 +19,8 @@ type Consumer struct {
 	// CallbackURL, when set, is the only callback the consumer may use:
 	// oauth_callback must match its scheme, host, port and path.
 	CallbackURL string
-	// RSAPublicKey is a PEM public key or certificate, required for RSA-SHA1
-	// and RSA-SHA256 requests.
+	// RSAPublicKey is a PEM public key or certificate, required for RSA-SHA1,
+	// RSA-SHA256 and RSA-SHA512 requests.
 	RSAPublicKey string
 	// Scopes limits what the consumer may ask for; empty means every scope
 	// the provider knows.

@@ -21,6 +21,7 @@ const (
 	HMACSHA512 = "HMAC-SHA512"
 	RSASHA1    = "RSA-SHA1"
 	RSASHA256  = "RSA-SHA256"
+	RSASHA512  = "RSA-SHA512"
 	PLAINTEXT  = "PLAINTEXT"
 )
 
@@ -46,8 +47,16 @@ type Config struct {
 	// Rand is the only source of randomness. Default crypto/rand.
 	Rand io.Reader
 	// SignatureMethods is the allow-list. Default: every method
-	// (HMAC-SHA1, HMAC-SHA256, HMAC-SHA512, RSA-SHA1, RSA-SHA256, PLAINTEXT).
+	// (HMAC-SHA1, HMAC-SHA256, HMAC-SHA512, RSA-SHA1, RSA-SHA256,
+	// RSA-SHA512, PLAINTEXT).
 	SignatureMethods []string
+	// ExposeBaseString adds the signature base string the provider
+	// computed to a signature_invalid answer, as
+	// oauth_signature_base_string, so that a client (or whoever sits
+	// between it and the provider) can see what was signed. Off by
+	// default. The base string holds no secret, but it does echo the
+	// request's parameters: turn it on while debugging an integration.
+	ExposeBaseString bool
 	// AllowPlaintextOverHTTP lets PLAINTEXT be used without TLS. Off by
 	// default: PLAINTEXT sends the secrets themselves.
 	AllowPlaintextOverHTTP bool
@@ -116,6 +125,7 @@ type Provider struct {
 	rand                            io.Reader
 	methods                         map[string]SignatureMethod
 	plainHTTP                       bool
+	exposeBase                      bool
 	past                            time.Duration
 	future                          time.Duration
 	reqTTL                          time.Duration
@@ -147,6 +157,7 @@ func New(cfg Config) (*Provider, error) {
 		clock:        cfg.Clock,
 		rand:         cfg.Rand,
 		plainHTTP:    cfg.AllowPlaintextOverHTTP,
+		exposeBase:   cfg.ExposeBaseString,
 		past:         cfg.TimestampPast,
 		future:       cfg.TimestampFuture,
 		reqTTL:       cfg.RequestTokenTTL,
@@ -198,7 +209,7 @@ func New(cfg Config) (*Provider, error) {
 	}
 	names := cfg.SignatureMethods
 	if len(names) == 0 {
-		names = []string{HMACSHA1, HMACSHA256, HMACSHA512, RSASHA1, RSASHA256, PLAINTEXT}
+		names = []string{HMACSHA1, HMACSHA256, HMACSHA512, RSASHA1, RSASHA256, RSASHA512, PLAINTEXT}
 	}
 	p.methods = make(map[string]SignatureMethod, len(names))
 	for _, n := range names {

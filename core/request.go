@@ -77,6 +77,9 @@ type signedRequest struct {
 	access   *AccessToken  // three-legged requests
 	request  *RequestToken // token credential requests
 	method   string
+	// failedBase is the base string of a signature that did not match,
+	// kept only with Config.ExposeBaseString.
+	failedBase string
 
 	paramBuf [12]Param // backs params for most requests: one allocation in all
 	uriBuf   [128]byte

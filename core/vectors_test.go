@@ -435,6 +435,43 @@ func TestRSASHA1AppendixA(t *testing.T) {
 	}
 }
 
+// RSA-SHA512 has no published vector: this one was made with OpenSSL
+// (openssl dgst -sha512 -sign key.pem over the base string), an
+// implementation independent of crypto/rsa.
+const (
+	rsaSHA512Base = "GET&http%3A%2F%2Fphotos.example.net%2Fphotos&file%3Dvacaction.jpg%26oauth_consumer_key%3Ddpf43f3p2l4k3l03%26oauth_nonce%3D13917289812797014437%26oauth_signature_method%3DRSA-SHA512%26oauth_timestamp%3D1196666512%26oauth_version%3D1.0%26size%3Doriginal"
+	rsaSHA512Sig  = "M3sDV1bp9S9MHkmCKWdlVQYwEupVUQ8093Nj2SSEHUIdp7nC3cdztA01vRSIPsX9o4aK6RqUDTAbLPnJ9o9F3EbS3mn25/lHEhG6viAAbl6Fy1SacNt41KkNxa3BGUTfEAPcFp4XI/Xne4s8NvXGxdTXqej9NeaoFs2adgvamDAnQ4Y4I3CV9wKhOsHYJt9CEHOIrkC8/gkeHXsfW9KHnzKkMlufr9fdFZUvUnjtB5aQY4ksDoYFe/RAi/8Uvhj3moSNvT8Tx/rwpfi21K1xF/wGCPGKROkOnS3GL6mmOAdys2MohrcqywcF8xbtl1ugzOGQA4Zvd4U+VpUK6s/dPQ=="
+	rsaSHA512Key  = `-----BEGIN PUBLIC KEY-----
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAmVcL8kOYuFSKN9y3I9rO
+W1s2puvjRo1tsOTpTVBL8Z111fHSorn28LNXnPcjSoq3o5Hjv81p37XopfjKJkYy
+NKBZZbiZepMoa9g9h0SoDOmR6Xw1/nrVEDXPIhZVewB8o0lrXWKg+DrGbtdUKNlY
+rjKqhP+UwP5n+vxZIoJ4ERwt/no8xhSJi4oKLC3QxEn9stocmfPGvQr6H+j195cP
+lGwdx1WmiyG/4O07OSr8uzXlkeUgSG4HN0r1rHalWH2SQN42jYGbX0UW5hUJ/sXK
+xiv+McarzHzSSWI/FdCNXzq068rLrq7xv1Vd0dgSonUKse8MZzBOgMWXb+LJfXhx
+uQIDAQAB
+-----END PUBLIC KEY-----
+`
+)
+
+func TestRSASHA512OpenSSL(t *testing.T) {
+	pub, err := core.ParseRSAPublicKey(rsaSHA512Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := core.Keys{PublicKey: pub}
+	if err := vecMethod(t, core.RSASHA512).Verify([]byte(rsaSHA512Base), rsaSHA512Sig, k); err != nil {
+		t.Errorf("Verify = %v, want nil", err)
+	}
+	bad := []byte(rsaSHA512Base)
+	bad[0] = 'P'
+	if err := vecMethod(t, core.RSASHA512).Verify(bad, rsaSHA512Sig, k); !errors.Is(err, core.ErrSignature) {
+		t.Errorf("Verify(changed base) = %v, want ErrSignature", err)
+	}
+	if err := vecMethod(t, core.RSASHA256).Verify([]byte(rsaSHA512Base), rsaSHA512Sig, k); !errors.Is(err, core.ErrSignature) {
+		t.Errorf("RSA-SHA256 Verify(RSA-SHA512 signature) = %v, want ErrSignature", err)
+	}
+}
+
 func TestParseRSAPublicKeyErrors(t *testing.T) {
 	for _, in := range []string{
 		"",
@@ -473,7 +510,7 @@ func testRSAKeys(t *testing.T) [2]*rsa.PrivateKey {
 
 func TestRSARoundTrip(t *testing.T) {
 	keys := testRSAKeys(t)
-	for _, name := range []string{core.RSASHA1, core.RSASHA256} {
+	for _, name := range []string{core.RSASHA1, core.RSASHA256, core.RSASHA512} {
 		t.Run(name, func(t *testing.T) {
 			m := vecMethod(t, name)
 			sig, err := m.Sign([]byte(rfc3541Base), core.Keys{PrivateKey: keys[0]})
@@ -501,7 +538,7 @@ func TestVerifyNegative(t *testing.T) {
 	base := []byte(rfc3541Base)
 	good := core.Keys{ConsumerSecret: "j49sk3j29djd", TokenSecret: "dh893hdasih9", PrivateKey: keys[0], PublicKey: &keys[0].PublicKey}
 	other := core.Keys{ConsumerSecret: "j49sk3j29djd", TokenSecret: "dh893hdasih8", PrivateKey: keys[1], PublicKey: &keys[1].PublicKey}
-	for _, name := range []string{core.HMACSHA1, core.HMACSHA256, core.HMACSHA512, core.RSASHA1, core.RSASHA256, core.PLAINTEXT} {
+	for _, name := range []string{core.HMACSHA1, core.HMACSHA256, core.HMACSHA512, core.RSASHA1, core.RSASHA256, core.RSASHA512, core.PLAINTEXT} {
 		t.Run(name, func(t *testing.T) {
 			m := vecMethod(t, name)
 			if m.Name() != name {
@@ -755,7 +792,7 @@ func TestVerifyCanonicalSignature(t *testing.T) {
 	keys := testRSAKeys(t)
 	k := core.Keys{ConsumerSecret: "cs", TokenSecret: "ts", PrivateKey: keys[0], PublicKey: &keys[0].PublicKey}
 	base := []byte("bs")
-	for _, name := range []string{core.HMACSHA1, core.HMACSHA256, core.HMACSHA512, core.RSASHA1, core.RSASHA256} {
+	for _, name := range []string{core.HMACSHA1, core.HMACSHA256, core.HMACSHA512, core.RSASHA1, core.RSASHA256, core.RSASHA512} {
 		m := vecMethod(t, name)
 		sig, err := m.Sign(base, k)
 		if err != nil {

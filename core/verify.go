@@ -146,7 +146,11 @@ func (p *Provider) check(r *http.Request, sr *signedRequest, kind verifyKind) (*
 		}
 		lo, hi := now.Add(-p.past).Unix(), now.Add(p.future).Unix()
 		if ts < lo || ts > hi {
-			e := unauthorized(ProblemTimestampRefused, "oauth_timestamp is outside the accepted window")
+			advice := "oauth_timestamp is outside the accepted window"
+			if ms := ts / 1000; ms >= lo && ms <= hi {
+				advice = "oauth_timestamp looks like milliseconds: send seconds since 1970-01-01 UTC"
+			}
+			e := unauthorized(ProblemTimestampRefused, advice)
 			e.AcceptableTimestamps = strconv.FormatInt(lo, 10) + "-" + strconv.FormatInt(hi, 10)
 			return nil, e
 		}
@@ -207,7 +211,9 @@ func (p *Provider) check(r *http.Request, sr *signedRequest, kind verifyKind) (*
 		return nil, unauthorized(ProblemTokenRejected, "the token is not known")
 	}
 	if sigErr != nil {
-		return nil, unauthorized(ProblemSignatureInvalid, "the signature does not match")
+		e := unauthorized(ProblemSignatureInvalid, "the signature does not match")
+		e.BaseString = sr.failedBase
+		return nil, e
 	}
 
 	// Token state.
@@ -297,8 +303,9 @@ func (p *Provider) consumerScopes(c *Consumer) []string {
 	return p.scopeNames
 }
 
-// checkSignature builds the base string in a pooled buffer, leaving room in
-// front for an HMAC's padded key, and checks the signature.
+// checkSignature builds the base string in a pooled buffer and checks the
+// signature. With Config.ExposeBaseString, a mismatch carries the base
+// string for the signature_invalid answer.
 func (p *Provider) checkSignature(method string, sr *signedRequest, m SignatureMethod, keys Keys) error {
 	bp := p.buffers.Get().(*[]byte)
 	defer func() {
@@ -306,10 +313,10 @@ func (p *Provider) checkSignature(method string, sr *signedRequest, m SignatureM
 			p.buffers.Put(bp)
 		}
 	}()
-	buf := appendBaseString((*bp)[:hmacHeadroom], method, sr.baseURI, sr.params)
-	*bp = buf
-	if h, ok := m.(hmacMethod); ok {
-		return h.verifyWithHeadroom(buf, sr.proto.signature, keys)
+	*bp = appendBaseString((*bp)[:0], method, sr.baseURI, sr.params)
+	err := m.Verify(*bp, sr.proto.signature, keys)
+	if err != nil && p.exposeBase {
+		sr.failedBase = string(*bp)
 	}
-	return m.Verify(buf[hmacHeadroom:], sr.proto.signature, keys)
+	return err
 }

@@ -1,6 +1,6 @@
 // Package oauthtest is a small OAuth 1.0a (RFC 5849) client-side signer for
 // tests: it signs an *http.Request with HMAC-SHA1, HMAC-SHA256, HMAC-SHA512,
-// RSA-SHA1, RSA-SHA256 or PLAINTEXT and puts the protocol parameters in the
+// RSA-SHA1, RSA-SHA256, RSA-SHA512 or PLAINTEXT and puts the protocol parameters in the
 // Authorization header, the query or a form body.
 //
 // It builds the signature base string with core's exported engine

@@ -43,7 +43,7 @@ type Signer struct {
 	Token, TokenSecret string
 	// Method is the oauth_signature_method. Default core.HMACSHA1.
 	Method string
-	// PrivateKey signs RSA-SHA1 and RSA-SHA256.
+	// PrivateKey signs RSA-SHA1, RSA-SHA256 and RSA-SHA512.
 	PrivateKey *rsa.PrivateKey
 	// Now gives oauth_timestamp. Default time.Now.
 	Now func() time.Time
@@ -276,7 +276,7 @@ func AuthorizationHeader(realm string, params []core.Param) string {
 // BodyHash returns the oauth_body_hash of body for signature method method:
 // the base64 of the unkeyed hash of the method (SHA-1 for HMAC-SHA1 and
 // RSA-SHA1, SHA-256 for HMAC-SHA256 and RSA-SHA256, SHA-512 for
-// HMAC-SHA512). It returns "" for PLAINTEXT and unknown methods, which have
+// HMAC-SHA512 and RSA-SHA512). It returns "" for PLAINTEXT and unknown methods, which have
 // no hash.
 func BodyHash(method string, body []byte) string {
 	m, ok := core.Method(method)

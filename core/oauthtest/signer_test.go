@@ -289,7 +289,7 @@ func TestClientPlacementsAndMethods(t *testing.T) {
 		p    oauthtest.Placement
 		name string
 	}{{oauthtest.Header, "header"}, {oauthtest.Query, "query"}, {oauthtest.Body, "body"}}
-	methods := []string{core.HMACSHA1, core.HMACSHA256, core.HMACSHA512, core.RSASHA1, core.RSASHA256, core.PLAINTEXT}
+	methods := []string{core.HMACSHA1, core.HMACSHA256, core.HMACSHA512, core.RSASHA1, core.RSASHA256, core.RSASHA512, core.PLAINTEXT}
 	for _, pl := range placements {
 		for _, m := range methods {
 			for _, withForm := range []bool{false, true} {
@@ -440,6 +440,7 @@ func TestBodyHash(t *testing.T) {
 		{core.HMACSHA256, "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="},
 		{core.RSASHA256, "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="},
 		{core.HMACSHA512, "z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg=="},
+		{core.RSASHA512, "z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg=="},
 		{core.PLAINTEXT, ""},
 		{"HMAC-MD5", ""},
 	}
