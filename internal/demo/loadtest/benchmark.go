@@ -76,7 +76,7 @@ func Table(results ...Result) string {
 	for i, rr := range results[0].Routes {
 		line = []string{rr.Name, rr.Path}
 		for _, r := range results {
-			line = append(line, fmt.Sprintf("%.0f", r.Routes[i].PerSecond()), fmt.Sprintf("%.2f", r.Ratio(rr.Name)))
+			line = append(line, fmt.Sprintf("%.0f", r.Routes[i].PerSecond()), fmt.Sprintf("%.3f", r.Ratio(rr.Name)))
 		}
 		fmt.Fprintln(w, strings.Join(line, "\t"))
 	}

@@ -18,7 +18,7 @@ func ExampleTable() {
 	// Output:
 	// me/open 0.80, ping/open 0.83
 	// route  path       memory req/s  ÷ open
-	// open   /healthz   30000         1.00
-	// me     /api/me    24000         0.80
-	// ping   /api/ping  25000         0.83
+	// open   /healthz   30000         1.000
+	// me     /api/me    24000         0.800
+	// ping   /api/ping  25000         0.833
 }
