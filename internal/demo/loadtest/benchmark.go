@@ -61,7 +61,7 @@ func Benchmark(b *testing.B, newRouter func(*demo.App) http.Handler) {
 
 // Table formats results side by side: a line per route with its path and,
 // for each result, its requests per second and its ratio to the open
-// route. All results must have the same routes (as Measure returns them).
+// route (RouteResult.PerSecond, Result.Ratio). All results must have the same routes (as Measure returns them).
 func Table(results ...Result) string {
 	if len(results) == 0 {
 		return ""
@@ -101,8 +101,8 @@ func Check(t *testing.T, newRouter func(*demo.App) http.Handler) {
 		t.Fatalf("%d routes measured, want %d: %+v", len(res.Routes), len(names), res.Routes)
 	}
 	for i, r := range res.Routes {
-		if r.Name != names[i] || r.Requests != n || r.Elapsed <= 0 {
-			t.Errorf("route %d: %+v, want %s with %d requests in a positive time", i, r, names[i], n)
+		if r.Name != names[i] || r.Requests != n || len(r.Rounds) != 2 || r.PerSecond() <= 0 {
+			t.Errorf("route %d: %+v, want %s with %d requests in 2 rounds", i, r, names[i], n)
 		}
 	}
 }

@@ -18,9 +18,11 @@
 // /api/ping (two-legged). Every request is signed and serialized before any
 // is timed, each with its own nonce; the client only writes bytes and reads
 // answers, so the load generator costs little of the CPU it shares with the
-// server. The routes take turns in short rounds, so that a machine whose
-// other load comes and goes slows them all alike. Every answer is checked:
-// anything but 200 ends the measurement with its body.
+// server. The routes take turns in short rounds, and each figure is the
+// median over the rounds (a ratio, of the ratios within each round), so
+// that other load on the machine, which comes and goes, weighs on both
+// sides of a ratio alike. Every answer is checked: anything but 200 ends
+// the measurement with its body.
 //
 // The figures are comparable within one run on one machine; the absolute
 // requests per second say more about the machine than about the code.

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -195,7 +196,7 @@ func (tg *Target) requests(r route, n int) ([][]byte, error) {
 }
 
 // Result is what one Measure found: per route, the requests answered and
-// the time they took, summed over the rounds (the warm-up not counted).
+// the time each round's share took (the warm-up not counted).
 type Result struct {
 	// Store is the backend's kind (demo.KindMemory, demo.KindPostgres, …).
 	Store string
@@ -210,39 +211,72 @@ type Result struct {
 type RouteResult struct {
 	// Name is "open", "me" or "ping"; Path is the route's path.
 	Name, Path string
-	// Requests were all answered 200.
+	// Requests were all answered 200, the same number in every round.
 	Requests int
-	// Elapsed is the time they took.
-	Elapsed time.Duration
+	// Rounds holds, per round, the time the round's share took.
+	Rounds []time.Duration
 }
 
-// PerSecond is the route's throughput: Requests per second of Elapsed.
-func (r RouteResult) PerSecond() float64 {
-	if r.Elapsed <= 0 {
+// rate is the route's throughput in round k, in requests per second.
+func (r RouteResult) rate(k int) float64 {
+	if k >= len(r.Rounds) || r.Rounds[k] <= 0 {
 		return 0
 	}
-	return float64(r.Requests) / r.Elapsed.Seconds()
+	return float64(r.Requests) / float64(len(r.Rounds)) / r.Rounds[k].Seconds()
+}
+
+// PerSecond is the route's throughput in requests per second: the median
+// over the rounds, so that a round in which the machine stalled does not
+// count.
+func (r RouteResult) PerSecond() float64 {
+	rates := make([]float64, len(r.Rounds))
+	for k := range rates {
+		rates[k] = r.rate(k)
+	}
+	return median(rates)
 }
 
 // Ratio is the throughput of the route name divided by that of the open
 // route: 1 when the route costs what /healthz costs, 0.5 when it takes
-// twice as long. It is 0 when either route is missing.
+// twice as long. It is the median over the rounds of the ratio within each
+// round, whose shares ran back to back, so that load from elsewhere that
+// comes and goes weighs on both sides of each ratio alike. It is 0 when
+// either route is missing.
 func (r Result) Ratio(name string) float64 {
-	open, route := r.perSecond("open"), r.perSecond(name)
-	if open == 0 {
+	open, route := r.route("open"), r.route(name)
+	if open == nil || route == nil {
 		return 0
 	}
-	return route / open
-}
-
-// perSecond is the throughput of the route name, or 0.
-func (r Result) perSecond(name string) float64 {
-	for _, rr := range r.Routes {
-		if rr.Name == name {
-			return rr.PerSecond()
+	ratios := make([]float64, min(len(open.Rounds), len(route.Rounds)))
+	for k := range ratios {
+		if o := open.rate(k); o > 0 {
+			ratios[k] = route.rate(k) / o
 		}
 	}
-	return 0
+	return median(ratios)
+}
+
+// route returns the route name, or nil.
+func (r Result) route(name string) *RouteResult {
+	for i := range r.Routes {
+		if r.Routes[i].Name == name {
+			return &r.Routes[i]
+		}
+	}
+	return nil
+}
+
+// median returns the median of xs, 0 for none.
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Sorted(slices.Values(xs))
+	m := len(s) / 2
+	if len(s)%2 == 1 {
+		return s[m]
+	}
+	return (s[m-1] + s[m]) / 2
 }
 
 // Measure drives the routes of tg over opts.Conns keep-alive connections.
@@ -251,7 +285,8 @@ func (r Result) perSecond(name string) float64 {
 // number of requests that fit in the route's share of opts.Duration. All
 // those requests are then signed and serialized, before any is timed.
 // Then come opts.Rounds rounds in which every route, one after the other,
-// sends its share; the order rotates from round to round.
+// sends its share; the order rotates from round to round. A share's time
+// runs from its first request to its last answer.
 //
 // Any answer but 200, or none within RequestTimeout, ends the measurement:
 // the error names the route and holds the answer's body and what the App
@@ -303,7 +338,7 @@ func (tg *Target) Measure(opts Options) (Result, error) {
 				return Result{}, tg.withLogged(err)
 			}
 			res.Routes[i].Requests += len(reqs)
-			res.Routes[i].Elapsed += took
+			res.Routes[i].Rounds = append(res.Routes[i].Rounds, took)
 		}
 	}
 	return res, nil
