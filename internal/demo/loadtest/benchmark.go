@@ -12,19 +12,6 @@ import (
 	"github.com/go-oauth1/provider/internal/demo/demotest"
 )
 
-// store is a backend Benchmark measures; databaseURL skips the benchmark
-// when the database is not configured.
-type store struct {
-	name        string
-	databaseURL func(testing.TB) string
-}
-
-var stores = []store{
-	{demo.KindMemory, func(testing.TB) string { return "memory" }},
-	{demo.KindPostgres, demotest.PostgresURL},
-	{demo.KindMySQL, demotest.MySQLURL},
-}
-
 // Benchmark measures newRouter with the default Options, one
 // sub-benchmark per store: memory; postgres when CI or
 // EXAMPLE_POSTGRES_DSN is set (in a schema of its own); mysql when
@@ -33,6 +20,14 @@ var stores = []store{
 // ping/open, and logs a table of the stores measured so far, side by side.
 // It measures once whatever b.N is: run it with -benchtime 1x.
 func Benchmark(b *testing.B, newRouter func(*demo.App) http.Handler) {
+	stores := []struct {
+		name        string
+		databaseURL func(testing.TB) string // skips b when not configured
+	}{
+		{demo.KindMemory, func(testing.TB) string { return "memory" }},
+		{demo.KindPostgres, demotest.PostgresURL},
+		{demo.KindMySQL, demotest.MySQLURL},
+	}
 	results := make([]*Result, len(stores))
 	for i, s := range stores {
 		b.Run(s.name, func(b *testing.B) {
