@@ -15,7 +15,8 @@
 // consumers, tokens and nonces go through core.Provider and its store. Its
 // users table is its own business.
 //
-// The contract scenario both examples run is in the demotest sub-package;
+// The contract scenario both examples run is in the demotest sub-package,
+// their load benchmark (protected ÷ open throughput per store) in loadtest;
 // a command-line client that performs the three legs against a running
 // example is in cmd/oauthclient.
 package demo
