@@ -11,20 +11,36 @@ import (
 	"github.com/go-oauth1/provider/core"
 )
 
-// DefaultMaxNonces is how many nonces a Store holds unless WithMaxNonces
-// says otherwise.
-const DefaultMaxNonces = 1_000_000
+// DefaultMaxBytes is the bound on nonce memory unless WithMaxBytes says
+// otherwise: 64 MiB.
+const DefaultMaxBytes = 64 << 20
 
 // Option configures a Store.
 type Option func(*Store)
 
-// WithMaxNonces bounds how many nonces the store holds; when it holds n,
-// UseNonce returns core.ErrCapacity until PurgeNonces frees space. Values
-// below 1 keep DefaultMaxNonces.
-func WithMaxNonces(n int) Option {
+// WithMaxBytes bounds the memory the store spends on nonces, in bytes.
+// Values below 1 keep DefaultMaxBytes.
+//
+// Each nonce is charged 42 bytes, whatever its length: a 16-byte digest and
+// its share of the hash table around it (each Timestamp's bucket, and each
+// consumer's count in it, cost a few hundred bytes more). A nonce is held
+// until PurgeNonces passes its Timestamp: up to TimestampPast +
+// TimestampFuture (10 minutes by default) plus the time between purges. So
+// n bytes hold n / (42 × 600) signed requests per second over a 10-minute
+// window: the default about 2,600 per second, one consumer alone three
+// quarters of that.
+//
+// No consumer may take all that is left: a new nonce is refused with
+// core.ErrCapacity when, with it, its consumer would hold more than three
+// times the bytes still free. The consumers that hold the most are refused
+// first. One consumer alone stops at 3/4 of the bound, n consumers pressing
+// together at 3/(3n+1) each, and the bytes still free then always stay
+// open to the others: a consumer that holds little is refused only when the
+// free bytes are down to a third of what it holds.
+func WithMaxBytes(n int64) Option {
 	return func(s *Store) {
 		if n > 0 {
-			s.maxNonces = n
+			s.maxBytes = n
 		}
 	}
 }
@@ -39,11 +55,11 @@ type Store struct {
 
 	// Nonces have their own lock: they are written on every request, and
 	// must not wait for readers of the records.
-	nmu       sync.Mutex
-	nonces    map[int64]map[nonceKey]struct{} // by Timestamp's Unix second
-	spare     []map[nonceKey]struct{}         // purged buckets, for reuse
-	nNonces   int
-	maxNonces int
+	nmu      sync.Mutex
+	buckets  map[instant]*bucket // by Timestamp
+	shares   map[string]*share   // by consumer key, while it holds a nonce
+	used     int64               // bytes charged, the sum of shares
+	maxBytes int64
 }
 
 var _ core.Store = (*Store)(nil)
@@ -54,8 +70,9 @@ func New(opts ...Option) *Store {
 		consumers: map[string]*core.Consumer{},
 		requests:  map[string]*core.RequestToken{},
 		access:    map[string]*core.AccessToken{},
-		nonces:    map[int64]map[nonceKey]struct{}{},
-		maxNonces: DefaultMaxNonces,
+		buckets:   map[instant]*bucket{},
+		shares:    map[string]*share{},
+		maxBytes:  DefaultMaxBytes,
 	}
 	for _, o := range opts {
 		o(s)
