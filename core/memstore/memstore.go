@@ -12,8 +12,8 @@ import (
 )
 
 // DefaultMaxBytes is the bound on nonce memory unless WithMaxBytes says
-// otherwise: 64 MiB.
-const DefaultMaxBytes = 64 << 20
+// otherwise: 128 MiB.
+const DefaultMaxBytes = 128 << 20
 
 // Option configures a Store.
 type Option func(*Store)
@@ -27,16 +27,17 @@ type Option func(*Store)
 // until PurgeNonces passes its Timestamp: up to TimestampPast +
 // TimestampFuture (10 minutes by default) plus the time between purges. So
 // n bytes hold n / (42 × 600) signed requests per second over a 10-minute
-// window: the default about 2,600 per second, one consumer alone three
-// quarters of that.
+// window: the default about 5,300 per second, one consumer alone 7/8 of
+// that (about 4,600).
 //
 // No consumer may take all that is left: a new nonce is refused with
-// core.ErrCapacity when, with it, its consumer would hold more than three
-// times the bytes still free. The consumers that hold the most are refused
-// first. One consumer alone stops at 3/4 of the bound, n consumers pressing
-// together at 3/(3n+1) each, and the bytes still free then always stay
-// open to the others: a consumer that holds little is refused only when the
-// free bytes are down to a third of what it holds.
+// core.ErrCapacity when, with it, its consumer would hold more than seven
+// times the bytes still free. So the consumers that hold the most are
+// refused first: one consumer alone stops at 7/8 of the bound, the last
+// eighth staying open to the others, and n consumers pressing together stop
+// at 7/(7n+1) of it each, leaving 1/(7n+1) free. A consumer that holds
+// little is refused only once the free bytes are down to a seventh of what
+// it holds.
 func WithMaxBytes(n int64) Option {
 	return func(s *Store) {
 		if n > 0 {

@@ -26,7 +26,7 @@ const (
 
 // shareFactor: a consumer may hold at most this many times the bytes still
 // free (see WithMaxBytes).
-const shareFactor = 3
+const shareFactor = 7
 
 // digest identifies a nonce: the first 128 bits of SHA-256 over its consumer
 // key, token, timestamp and value, framed so that no two nonces encode alike
