@@ -18,6 +18,6 @@
 // UseNonce, GetConsumer and GetAccessToken run on every verified request.
 // UseNonce allocates only when it opens a bucket or a consumer's share, or
 // when a bucket's table grows (its digest is computed on the stack, outside
-// the lock); the getters cost one
-// allocation for the record and one for its scopes, when it has any.
+// the lock); the getters cost one allocation for the record and one for its
+// scopes, when it has any.
 package memstore
