@@ -2,6 +2,7 @@ package memstore_test
 
 import (
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -37,6 +38,38 @@ func BenchmarkUseNonce(b *testing.B) {
 		}
 		i++
 	}
+}
+
+// BenchmarkUseNonceParallel is BenchmarkUseNonce from every CPU at once,
+// for one consumer: what contention on the nonce lock costs.
+func BenchmarkUseNonceParallel(b *testing.B) {
+	const perSecond = 1024
+	ctx := b.Context()
+	s := memstore.New()
+	base := storetest.NewFixtures().Now.Truncate(time.Second)
+	nonces := make([]string, perSecond)
+	for i := range nonces {
+		nonces[i] = fmt.Sprintf("%032x", i*2654435761)
+	}
+	var seq atomic.Int64
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		n := core.Nonce{ConsumerKey: "dpf43f3p2l4k3l03", Token: "nnch734d00sl2jdk"}
+		for pb.Next() {
+			i := seq.Add(1) // a value and second no other call uses
+			n.Nonce, n.Timestamp = nonces[i%perSecond], base.Add(time.Duration(i/perSecond)*time.Second)
+			if err := s.UseNonce(ctx, n); err != nil {
+				b.Error(err)
+				return
+			}
+			if i%(perSecond*60) == 0 {
+				if _, err := s.PurgeNonces(ctx, n.Timestamp.Add(-5*time.Minute)); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}
+	})
 }
 
 func BenchmarkGetAccessToken(b *testing.B) {

@@ -4,13 +4,20 @@
 // A Store is safe for concurrent use. It copies every record on the way in
 // and on the way out, so callers can never change what it holds. It never
 // reads the clock: expired tokens stay until DeleteExpired, and nonces until
-// PurgeNonces, which the application calls on its own schedule. Nonce
-// memory is bounded (WithMaxNonces): a full store answers UseNonce with
-// core.ErrCapacity, which the provider renders as 503
-// temporarily_unavailable, rather than grow without limit.
+// PurgeNonces, which the application calls on its own schedule
+// (core.Provider.Cleanup).
+//
+// A nonce is kept as a 16-byte digest in a bucket of its Timestamp (one
+// bucket a second, as core's timestamps are whole seconds), and PurgeNonces
+// drops whole buckets. Nonce memory is bounded in bytes, with a share per
+// consumer (WithMaxBytes): a nonce the bound refuses is core.ErrCapacity,
+// which the provider renders as 503 temporarily_unavailable, and the
+// consumers that hold the most are refused first, so one consumer cannot
+// fill the store for the others.
 //
 // UseNonce, GetConsumer and GetAccessToken run on every verified request.
-// UseNonce costs one allocation (the nonce's key, which owns its memory
-// instead of pinning the caller's request strings); the getters cost one
-// allocation for the record and one for its scopes, when it has any.
+// UseNonce allocates only when it opens a bucket or a consumer's share, or
+// when a bucket's table grows (its digest is computed on the stack, outside
+// the lock); the getters cost one allocation for the record and one for its
+// scopes, when it has any.
 package memstore

@@ -12,7 +12,7 @@ import (
 
 func Example() {
 	ctx := context.Background()
-	store := memstore.New(memstore.WithMaxNonces(100_000))
+	store := memstore.New(memstore.WithMaxBytes(16 << 20))
 
 	err := store.CreateConsumer(ctx, &core.Consumer{Key: "ck", Secret: "cs", Name: "Printer"})
 	fmt.Println("create:", err)

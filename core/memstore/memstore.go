@@ -11,20 +11,37 @@ import (
 	"github.com/go-oauth1/provider/core"
 )
 
-// DefaultMaxNonces is how many nonces a Store holds unless WithMaxNonces
-// says otherwise.
-const DefaultMaxNonces = 1_000_000
+// DefaultMaxBytes is the bound on nonce memory unless WithMaxBytes says
+// otherwise: 128 MiB.
+const DefaultMaxBytes = 128 << 20
 
 // Option configures a Store.
 type Option func(*Store)
 
-// WithMaxNonces bounds how many nonces the store holds; when it holds n,
-// UseNonce returns core.ErrCapacity until PurgeNonces frees space. Values
-// below 1 keep DefaultMaxNonces.
-func WithMaxNonces(n int) Option {
+// WithMaxBytes bounds the memory the store spends on nonces, in bytes.
+// Values below 1 keep DefaultMaxBytes.
+//
+// Each nonce is charged 42 bytes, whatever its length: a 16-byte digest and
+// its share of the hash table around it (each Timestamp's bucket, and each
+// consumer's count in it, cost a few hundred bytes more). A nonce is held
+// until PurgeNonces passes its Timestamp: up to TimestampPast +
+// TimestampFuture (10 minutes by default) plus the time between purges. So
+// n bytes hold n / (42 × 600) signed requests per second over a 10-minute
+// window: the default about 5,300 per second, one consumer alone 7/8 of
+// that (about 4,600).
+//
+// No consumer may take all that is left: a new nonce is refused with
+// core.ErrCapacity when, with it, its consumer would hold more than seven
+// times the bytes still free. So the consumers that hold the most are
+// refused first: one consumer alone stops at 7/8 of the bound, the last
+// eighth staying open to the others, and n consumers pressing together stop
+// at 7/(7n+1) of it each, leaving 1/(7n+1) free. A consumer that holds
+// little is refused only once the free bytes are down to a seventh of what
+// it holds.
+func WithMaxBytes(n int64) Option {
 	return func(s *Store) {
 		if n > 0 {
-			s.maxNonces = n
+			s.maxBytes = n
 		}
 	}
 }
@@ -39,11 +56,11 @@ type Store struct {
 
 	// Nonces have their own lock: they are written on every request, and
 	// must not wait for readers of the records.
-	nmu       sync.Mutex
-	nonces    map[int64]map[nonceKey]struct{} // by Timestamp's Unix second
-	spare     []map[nonceKey]struct{}         // purged buckets, for reuse
-	nNonces   int
-	maxNonces int
+	nmu      sync.Mutex
+	buckets  map[instant]*bucket // by Timestamp
+	shares   map[string]*share   // by consumer key, while it holds a nonce
+	used     int64               // bytes charged, the sum of shares
+	maxBytes int64
 }
 
 var _ core.Store = (*Store)(nil)
@@ -54,8 +71,9 @@ func New(opts ...Option) *Store {
 		consumers: map[string]*core.Consumer{},
 		requests:  map[string]*core.RequestToken{},
 		access:    map[string]*core.AccessToken{},
-		nonces:    map[int64]map[nonceKey]struct{}{},
-		maxNonces: DefaultMaxNonces,
+		buckets:   map[instant]*bucket{},
+		shares:    map[string]*share{},
+		maxBytes:  DefaultMaxBytes,
 	}
 	for _, o := range opts {
 		o(s)
