@@ -23,6 +23,14 @@ func NewRouter(app *demo.App) http.Handler {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(app)
+	// c.RealIP() answers what the demo uses (demo.App.ClientAddr): the
+	// peer, or X-Forwarded-For only from TRUSTED_PROXIES.
+	e.IPExtractor = func(r *http.Request) string {
+		if addr := app.ClientAddr(r); addr.IsValid() {
+			return addr.String()
+		}
+		return ""
+	}
 	e.Use(logRequests(app), recoverPanics(app))
 
 	e.GET("/", wrap(app.Index))

@@ -23,6 +23,15 @@ func NewRouter(app *demo.App) http.Handler {
 	r := gin.New()
 	r.RedirectTrailingSlash = false
 	r.HandleMethodNotAllowed = true
+	// c.ClientIP() answers what the demo uses (demo.App.ClientAddr): Gin
+	// trusts every proxy unless told otherwise, so it gets TRUSTED_PROXIES
+	// (none: nil) and reads X-Forwarded-For only, not X-Real-IP.
+	r.RemoteIPHeaders = []string{"X-Forwarded-For"}
+	if err := r.SetTrustedProxies(app.Config.TrustedProxies); err != nil {
+		// demo.Open accepted these CIDRs already; should Gin not, trust none.
+		app.Log.Error("gin: trusted proxies", "err", err)
+		_ = r.SetTrustedProxies(nil)
+	}
 	r.Use(logRequests(app), gin.CustomRecoveryWithWriter(io.Discard, func(c *gin.Context, v any) {
 		app.Recovered(c.Request, v)
 		app.InternalError(c.Writer, c.Request)

@@ -186,10 +186,15 @@ func (a *App) hasGrant(w http.ResponseWriter, g *core.Grant) bool {
 
 // LogRequest starts timing r and returns the function to call, with the
 // status, once r is answered; it logs method, path (never the query, which
-// may hold OAuth parameters), status and duration, and no header.
+// may hold OAuth parameters), status, duration and the client's address
+// (ClientAddr: empty when unknown), and no header.
 func (a *App) LogRequest(r *http.Request) func(status int) {
 	start := a.Clock.Now()
 	method, path := r.Method, r.URL.Path
+	var client string
+	if addr := a.ClientAddr(r); addr.IsValid() {
+		client = addr.String()
+	}
 	return func(status int) {
 		level := slog.LevelInfo
 		if status >= 500 {
@@ -200,7 +205,7 @@ func (a *App) LogRequest(r *http.Request) func(status int) {
 			slog.String("path", path),
 			slog.Int("status", status),
 			slog.Duration("duration", a.Clock.Now().Sub(start)),
-			slog.String("remote", r.RemoteAddr),
+			slog.String("client", client),
 		)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 
 	"github.com/go-oauth1/provider/core"
 )
@@ -31,8 +32,9 @@ type App struct {
 	Log      *slog.Logger
 	Clock    core.Clock
 
-	pages pages
-	cross *http.CrossOriginProtection
+	pages   pages
+	cross   *http.CrossOriginProtection
+	proxies []netip.Prefix // Config.TrustedProxies, for ClientAddr
 }
 
 // Options are the parts of an App tests replace. The zero value is the
@@ -97,6 +99,9 @@ func (a *App) open(ctx context.Context, opts Options) error {
 		Scopes:                 Scopes(),
 	})
 	if err != nil {
+		return err
+	}
+	if a.proxies, err = parseTrustedProxies(a.Config.TrustedProxies); err != nil {
 		return err
 	}
 	a.Sessions.Origin = a.Provider.Origin // Secure cookies behind a trusted TLS proxy too

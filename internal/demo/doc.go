@@ -3,8 +3,8 @@
 // (SQLite, PostgreSQL, MySQL/MariaDB through gormstore, or memstore), the
 // demo's users (bcrypt-hashed), signed cookie sessions with CSRF tokens,
 // the embedded HTML pages (login, consent, verifier, authorized apps), JSON
-// helpers, request logging, and the run loop (janitor and graceful
-// shutdown).
+// helpers, client addresses (App.ClientAddr, which follows TRUSTED_PROXIES),
+// request logging, and the run loop (janitor and graceful shutdown).
 //
 // The two examples hold only their framework's wiring: routes, the OAuth
 // adapter (ginoauth or echooauth), and small handlers that call the App's

@@ -12,7 +12,7 @@ func TestMySQLDSN(t *testing.T) {
 		url, want, wantErr string
 	}{
 		{url: "mysql://root@127.0.0.1:3306/test", want: "root@tcp(127.0.0.1:3306)/test?parseTime=true"},
-		{url: "mysql://u:p%40ss@db/app?charset=utf8mb4", want: "u:p@ss@tcp(db:3306)/app?parseTime=true&charset=utf8mb4"},
+		{url: "mysql://u:p%40ss@db/app?charset=utf8mb4", want: "u:p@ss@tcp(db:3306)/app?charset=utf8mb4&parseTime=true"},
 		{url: "mariadb://u:pw@[::1]:3307/x?loc=Local&parseTime=false&tls=skip-verify", want: "u:pw@tcp([::1]:3307)/x?loc=Local&parseTime=true&tls=skip-verify"},
 		{url: "mysql:///test", wantErr: "host"},
 		{url: "mysql://u:secret@h/db?timeout=abc", wantErr: "parameters"},

@@ -21,7 +21,9 @@ const CallbackURL = "http://127.0.0.1:9/callback"
 // Run runs the contract scenario against newRouter on SQLite (then a
 // second start on the same file), on the in-memory store, on PostgreSQL
 // when CI or EXAMPLE_POSTGRES_DSN is set, and on MySQL/MariaDB when
-// EXAMPLE_MYSQL_URL is set.
+// EXAMPLE_MYSQL_URL is set; then the checks of one setting each: the
+// client address the log shows (forged X-Forwarded-For ignored unless the
+// peer is a trusted proxy) and ALLOW_PLAINTEXT.
 func Run(t *testing.T, newRouter func(*demo.App) http.Handler) {
 	t.Run("sqlite", func(t *testing.T) {
 		t.Parallel()
@@ -44,6 +46,10 @@ func Run(t *testing.T, newRouter func(*demo.App) http.Handler) {
 		db := MySQLURL(t)
 		Scenario(t, Start(t, Config(db), newRouter))
 		Restart(t, Config(db), newRouter)
+	})
+	t.Run("client_addr", func(t *testing.T) {
+		t.Parallel()
+		clientAddr(t, newRouter)
 	})
 	t.Run("plaintext", func(t *testing.T) {
 		t.Parallel()

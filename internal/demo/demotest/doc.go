@@ -10,7 +10,13 @@
 // store, and on PostgreSQL when CI or EXAMPLE_POSTGRES_DSN is set (each run
 // in a schema of its own, dropped after). OAuth requests are signed by
 // core/oauthtest's Signer. The service's log is captured and checked to
-// hold no secret, token, password or query string.
+// hold no secret, token, password or query string, and to name the
+// connection's peer as the client unless it is a trusted proxy (a forged
+// X-Forwarded-For ignored).
+//
+// RunClientIP holds a framework's own client-address helper (Gin's
+// c.ClientIP(), Echo's c.RealIP()) to demo.App.ClientAddr, the one the demo
+// uses, on forged and forwarded headers.
 //
 // RunBrowser drives Chromium (github.com/chromedp/chromedp) through login,
 // consent, Approve, Deny and revocation on the account page. It skips where
