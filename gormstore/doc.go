@@ -10,7 +10,9 @@
 // # Tables
 //
 // Migrate creates four tables with GORM's AutoMigrate, or adds what they
-// lack; it is safe on every start. Their names are the prefix (default
+// lack, and the application's own models too if given; it is safe on every
+// start, from every replica at once: migrations wait for each other under
+// a lock the database holds (see Store.Migrate). Their names are the prefix (default
 // "oauth1_") and consumers, request_tokens, access_tokens and nonces. To
 // run your own migrations instead, use the exported models, e.g.
 // db.Table(s.TableName(gormstore.NoncesTable)).AutoMigrate(&gormstore.NonceModel{}).
