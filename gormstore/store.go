@@ -42,6 +42,10 @@ func WithTablePrefix(prefix string) Option { return func(s *Store) { s.prefix = 
 // with a timestamp older than now minus window are purged. It must be at
 // least the provider's TimestampPast, so that a purged nonce can no longer
 // be replayed. Default DefaultNonceWindow (core.DefaultTimestampWindow).
+// At R signed requests a second the nonce table holds about R × window
+// rows, and up to R × (window + interval) just before the janitor's sweep:
+// keep RunJanitor's interval at most the window (see Expiry in the package
+// documentation).
 func WithNonceWindow(window time.Duration) Option {
 	return func(s *Store) { s.nonceWindow = window }
 }
