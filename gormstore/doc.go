@@ -10,7 +10,9 @@
 // # Tables
 //
 // Migrate creates four tables with GORM's AutoMigrate, or adds what they
-// lack; it is safe on every start. Their names are the prefix (default
+// lack, and the application's own models too if given; it is safe on every
+// start, from every replica at once: migrations wait for each other under
+// a lock the database holds (see Store.Migrate). Their names are the prefix (default
 // "oauth1_") and consumers, request_tokens, access_tokens and nonces. To
 // run your own migrations instead, use the exported models, e.g.
 // db.Table(s.TableName(gormstore.NoncesTable)).AutoMigrate(&gormstore.NonceModel{}).
@@ -71,4 +73,20 @@
 // has expired at the time they are given; Sweep calls both once, and
 // RunJanitor calls Sweep on an interval until its context is done. No
 // goroutine starts unless you start one.
+//
+// At a steady rate of R signed requests a second, the nonce table holds R ×
+// window live rows (window: WithNonceWindow, 5 minutes by default) plus
+// those expired since the last sweep: at most R × (window + interval) rows,
+// so a janitor interval of at most the window keeps it under two windows.
+// Each sweep deletes R × interval rows in one statement. On a small shared
+// machine PostgreSQL deleted 600,000 (a minute at 10,000/s) in 0.9 s
+// (BenchmarkPurgeNonces; a logged nonce table also wrote 69 MiB of WAL, the
+// default unlogged one almost none), and 3 million from a logged table in
+// 4 s. So keep R × interval near 600,000 rows or below, and the interval at
+// most the window: the default, one minute (DefaultJanitorInterval), holds
+// 10,000 signed requests/s with the table under 1.2 windows (3.6 million
+// rows); at 100,000/s, use 6 s. The DELETE blocks no UseNonce (new nonces
+// are other rows), so batches would only spread it out. Replicas may each
+// run a janitor: concurrent purges delete each row once, though one per
+// database is enough.
 package gormstore

@@ -28,6 +28,7 @@ type Store struct {
 	prefix      string
 	nonceWindow time.Duration
 	unlogged    bool
+	migrateWait time.Duration
 }
 
 // Option configures a Store.
@@ -41,6 +42,10 @@ func WithTablePrefix(prefix string) Option { return func(s *Store) { s.prefix = 
 // with a timestamp older than now minus window are purged. It must be at
 // least the provider's TimestampPast, so that a purged nonce can no longer
 // be replayed. Default DefaultNonceWindow (core.DefaultTimestampWindow).
+// At R signed requests a second the nonce table holds about R × window
+// rows, and up to R × (window + interval) just before the janitor's sweep:
+// keep RunJanitor's interval at most the window (see Expiry in the package
+// documentation).
 func WithNonceWindow(window time.Duration) Option {
 	return func(s *Store) { s.nonceWindow = window }
 }
@@ -68,7 +73,7 @@ func WithUnloggedNonces(on bool) Option { return func(s *Store) { s.unlogged = o
 // For MySQL and MariaDB the DSN must set parseTime=true (and should set
 // loc=UTC) and must not set clientFoundRows=true.
 func New(db *gorm.DB, opts ...Option) *Store {
-	s := &Store{prefix: DefaultTablePrefix, nonceWindow: DefaultNonceWindow, unlogged: true}
+	s := &Store{prefix: DefaultTablePrefix, nonceWindow: DefaultNonceWindow, unlogged: true, migrateWait: defaultMigrateWait}
 	for _, o := range opts {
 		o(s)
 	}
@@ -99,20 +104,39 @@ func (s *Store) TableName(table string) string { return s.prefix + table }
 func (s *Store) table(db *gorm.DB, table string) *gorm.DB { return db.Table(s.prefix + table) }
 
 // Migrate creates the tables, or adds what they lack, with GORM's
-// AutoMigrate. It is safe to call on every start, though not from several
-// processes at the same moment on an empty database (each would try to
-// create the tables). On MySQL and MariaDB new
-// tables use utf8mb4 with a binary, no-pad collation, so that keys and
-// tokens compare exactly. On PostgreSQL it also makes the nonce table
-// unlogged or logged as WithUnloggedNonces says.
-func (s *Store) Migrate(ctx context.Context) error {
-	db := s.db.WithContext(ctx)
+// AutoMigrate, and then does the same for models, the application's own
+// (e.g. its users table; each names its table as GORM does). On MySQL and
+// MariaDB new tables use utf8mb4 with a binary, no-pad collation, so that
+// keys and tokens compare exactly; on PostgreSQL Migrate also makes the
+// nonce table unlogged or logged as WithUnloggedNonces says.
+//
+// It is safe to call on every start, from any number of processes at
+// once: migrations of one table prefix run one at a time, serialized by
+// the database (a PostgreSQL advisory lock, MySQL's GET_LOCK, SQLite's
+// single writer), and one that waited finds the tables in place. The lock
+// is released on every path, errors, panics and a done ctx included. A
+// migration waits for another at most one minute on PostgreSQL, MySQL and
+// MariaDB, and as long as the busy timeout of the DSN on SQLite, then
+// fails with an error that says so. On PostgreSQL and SQLite a migration
+// is one transaction: it happens whole or not at all.
+func (s *Store) Migrate(ctx context.Context, models ...any) error {
+	err := s.withMigrationLock(ctx, func(db *gorm.DB) error { return s.migrate(db, models) })
+	if err != nil {
+		return fmt.Errorf("gormstore: migrate: %w", err)
+	}
+	return nil
+}
+
+// migrate is Migrate's work, on db, under the migration lock.
+func (s *Store) migrate(db *gorm.DB, models []any) error {
 	if db.Dialector.Name() == "mysql" {
 		coll, err := mysqlCollation(db)
 		if err != nil {
-			return fmt.Errorf("gormstore: migrate: %w", err)
+			return err
 		}
-		db = db.Set("gorm:table_options", "DEFAULT CHARSET=utf8mb4 COLLATE="+coll)
+		// A session, so that the option stays on every statement below
+		// and the table of one does not stick to the next.
+		db = db.Set("gorm:table_options", "DEFAULT CHARSET=utf8mb4 COLLATE="+coll).Session(&gorm.Session{})
 	}
 	for _, m := range []struct {
 		table string
@@ -124,12 +148,17 @@ func (s *Store) Migrate(ctx context.Context) error {
 		{NoncesTable, &NonceModel{}},
 	} {
 		if err := s.table(db, m.table).AutoMigrate(m.model); err != nil {
-			return fmt.Errorf("gormstore: migrate %s: %w", s.prefix+m.table, err)
+			return fmt.Errorf("%s: %w", s.prefix+m.table, err)
+		}
+	}
+	for _, m := range models {
+		if err := db.AutoMigrate(m); err != nil {
+			return fmt.Errorf("%T: %w", m, err)
 		}
 	}
 	if db.Dialector.Name() == "postgres" {
 		if err := s.setNoncePersistence(db); err != nil {
-			return fmt.Errorf("gormstore: migrate %s: %w", s.prefix+NoncesTable, err)
+			return fmt.Errorf("%s: %w", s.prefix+NoncesTable, err)
 		}
 	}
 	return nil

@@ -277,7 +277,8 @@ func TestDeleteExpiredAndPurge(t *testing.T) {
 	})
 }
 
-// Migrate twice changes nothing the second time and keeps the data.
+// Migrate twice changes nothing the second time and keeps the data. (On
+// SQLite it creates and drops its lock table, in a transaction.)
 func TestMigrateIdempotent(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, d *testDatabase) {
 		rec := &sqlRecorder{}
@@ -288,8 +289,10 @@ func TestMigrateIdempotent(t *testing.T) {
 		must(t, "CreateConsumer", s.CreateConsumer(ctx, testConsumer("ck")))
 		rec.take()
 		must(t, "Migrate (again)", s.Migrate(ctx))
+		sqliteLock := map[string]bool{"CREATE TABLE `oauth1_migrate_lock` (id INTEGER)": true, "DROP TABLE `oauth1_migrate_lock`": true}
 		for _, sql := range rec.take() {
-			if u := strings.ToUpper(strings.TrimSpace(sql)); !strings.HasPrefix(u, "SELECT") {
+			u := strings.ToUpper(strings.TrimSpace(sql))
+			if !strings.HasPrefix(u, "SELECT") && !sqliteLock[sql] {
 				t.Errorf("second Migrate ran %s", sql)
 			}
 		}

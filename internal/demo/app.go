@@ -81,7 +81,7 @@ func (a *App) open(ctx context.Context, opts Options) error {
 	if a.Backend.DB == nil {
 		a.Users, err = NewMemoryUsers(a.Config.BcryptCost)
 	} else {
-		a.Users, err = NewDBUsers(ctx, a.Backend.DB, a.Config.BcryptCost)
+		a.Users, err = NewDBUsers(a.Backend.DB, a.Config.BcryptCost)
 	}
 	if err != nil {
 		return fmt.Errorf("users table: %w", err)

@@ -18,8 +18,11 @@ const (
 	// DefaultSessionTTL is how long a login session lasts.
 	DefaultSessionTTL = 12 * time.Hour
 	// DefaultJanitorEvery is how often expired tokens and old nonces are
-	// removed.
-	DefaultJanitorEvery = 5 * time.Minute
+	// removed: every minute, so that at 10,000 signed requests/s a SQL
+	// nonce table stays under 1.2 timestamp windows and each purge removes
+	// 600,000 rows (0.9 s on PostgreSQL); every 5 minutes it would reach
+	// two windows, 3 million rows a purge. See gormstore's Expiry docs.
+	DefaultJanitorEvery = time.Minute
 )
 
 // Config is the demo's configuration. ConfigFromEnv reads it from the

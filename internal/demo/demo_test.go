@@ -2,10 +2,12 @@ package demo_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -99,6 +101,50 @@ func TestOpenFails(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), "hunter2") {
 				t.Errorf("error %q holds the password", err)
+			}
+		})
+	}
+}
+
+// Replicas started at the same moment on a fresh database all open: their
+// migrations, the users table's included, wait for each other. Ten rounds,
+// each on a fresh database.
+func TestOpenConcurrently(t *testing.T) {
+	const replicas, rounds = 4, 10
+	databases := []struct {
+		name string
+		url  func(testing.TB) string
+	}{
+		{"sqlite", demotest.SQLiteURL},
+		{"postgres", demotest.PostgresURL},
+		{"mysql", demotest.MySQLURL},
+	}
+	for _, db := range databases {
+		t.Run(db.name, func(t *testing.T) {
+			for round := range rounds {
+				t.Run(fmt.Sprint("round", round), func(t *testing.T) {
+					cfg := demotest.Config(db.url(t))
+					var ready, done sync.WaitGroup
+					start := make(chan struct{})
+					for i := range replicas {
+						ready.Add(1)
+						done.Add(1)
+						go func() {
+							defer done.Done()
+							ready.Done()
+							<-start
+							app, err := demo.Open(context.Background(), cfg, nil, demo.Options{})
+							if err != nil {
+								t.Errorf("replica %d: demo.Open: %v", i, err)
+								return
+							}
+							app.Close()
+						}()
+					}
+					ready.Wait()
+					close(start)
+					done.Wait()
+				})
 			}
 		})
 	}

@@ -50,8 +50,9 @@ func (b *Backend) Close() error {
 }
 
 // OpenBackend opens the store databaseURL names (see Config.DatabaseURL)
-// and migrates its tables. Errors never hold the URL, which may hold a
-// password.
+// and migrates its tables, the demo's users table included, with
+// gormstore's Migrate: safe when several replicas start at once. Errors
+// never hold the URL, which may hold a password.
 func OpenBackend(ctx context.Context, databaseURL string) (*Backend, error) {
 	kind, dialector, err := Dialector(databaseURL)
 	if err != nil {
@@ -70,7 +71,7 @@ func OpenBackend(ctx context.Context, databaseURL string) (*Backend, error) {
 	}
 	b := &Backend{Kind: kind, DB: db}
 	store := gormstore.New(db)
-	if err := store.Migrate(ctx); err != nil {
+	if err := store.Migrate(ctx, &userRow{}); err != nil {
 		b.Close()
 		return nil, fmt.Errorf("migrate %s database: %w", kind, err)
 	}

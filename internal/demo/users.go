@@ -50,12 +50,9 @@ func NewMemoryUsers(cost int) (*Users, error) {
 	return newUsers(&memPasswords{m: map[string]string{}}, cost)
 }
 
-// NewDBUsers returns Users kept in db's demo_users table, which it creates
-// or migrates. cost is the bcrypt cost; zero means bcrypt.DefaultCost.
-func NewDBUsers(ctx context.Context, db *gorm.DB, cost int) (*Users, error) {
-	if err := db.WithContext(ctx).AutoMigrate(&userRow{}); err != nil {
-		return nil, err
-	}
+// NewDBUsers returns Users kept in db's demo_users table, which OpenBackend
+// migrates. cost is the bcrypt cost; zero means bcrypt.DefaultCost.
+func NewDBUsers(db *gorm.DB, cost int) (*Users, error) {
 	return newUsers(dbPasswords{db: db}, cost)
 }
 

@@ -16,7 +16,7 @@ func TestUsers(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	db, err := NewDBUsers(ctx, b.DB, bcrypt.MinCost)
+	db, err := NewDBUsers(b.DB, bcrypt.MinCost)
 	if err != nil {
 		t.Fatal(err)
 	}
