@@ -25,6 +25,7 @@ const (
 // every guarantee of the core.Store contract is kept by the database.
 type Store struct {
 	db          *gorm.DB
+	hot         *hotSQL // nil: every statement through GORM
 	prefix      string
 	nonceWindow time.Duration
 	unlogged    bool
@@ -77,6 +78,7 @@ func New(db *gorm.DB, opts ...Option) *Store {
 		SkipDefaultTransaction: true,
 		Logger:                 redactLogger{db.Logger},
 	})
+	s.hot = newHotSQL(s.db, s.prefix)
 	return s
 }
 
