@@ -220,6 +220,10 @@ func (n nullable[T]) Scan(src any) error {
 	if src == nil {
 		return nil
 	}
+	if v, ok := src.(T); ok { // as the driver gave it: no conversion
+		*n.dest = v
+		return nil
+	}
 	var v sql.Null[T]
 	err := v.Scan(src)
 	*n.dest = v.V
