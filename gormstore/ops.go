@@ -239,8 +239,9 @@ func (s *Store) GetAccessToken(ctx context.Context, token string) (*core.AccessT
 }
 
 // GetConsumerAndAccessToken returns the consumer with consumerKey and the
-// access token (revoked or not) in one query; a missing one is nil, with
-// core.ErrNotFound (see core.ConsumerAccessTokenGetter).
+// access token (revoked or not) in one query (two on SQLite, see the
+// package doc); a missing one is nil, with core.ErrNotFound (see
+// core.ConsumerAccessTokenGetter).
 func (s *Store) GetConsumerAndAccessToken(ctx context.Context, consumerKey, token string) (*core.Consumer, *core.AccessToken, error) {
 	if s.hot == nil {
 		return s.getConsumerThenAccessToken(ctx, consumerKey, token)

@@ -12,7 +12,10 @@ import (
 	"github.com/go-oauth1/provider/core"
 )
 
-var _ core.Store = (*Store)(nil)
+var (
+	_ core.Store                     = (*Store)(nil)
+	_ core.ConsumerAccessTokenGetter = (*Store)(nil)
+)
 
 // Defaults of the options.
 const (
@@ -60,7 +63,9 @@ func WithNonceWindow(window time.Duration) Option {
 func WithUnloggedNonces(on bool) Option { return func(s *Store) { s.unlogged = on } }
 
 // New returns a Store on db. It creates nothing: call Migrate, or create
-// the tables from the exported models yourself.
+// the tables from the exported models yourself. It builds the SQL of the
+// statements each request runs (see the package doc, "Statements"),
+// without sending anything to the database.
 //
 // Every statement runs on its own (GORM's default transaction around single
 // writes is skipped: one statement is atomic), and statement parameters,
