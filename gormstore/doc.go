@@ -114,7 +114,7 @@
 //     DNS name.
 //
 // SQLite runs in process: there the pool bounds how many statements run at
-// once, and writers wait for each other (see the busy timeout below).
+// once, and writers wait for each other (see the busy timeout above).
 //
 // # Logging
 //
