@@ -10,7 +10,9 @@
 // core/memstore is an in-memory one and the gormstore package a SQL one.
 // Everything the provider decides goes through three small store
 // interfaces (ConsumerStore, TokenStore, NonceStore) whose contracts are in
-// their doc comments and checked by core/storetest.
+// their doc comments and checked by core/storetest. A store may also
+// implement ConsumerAccessTokenGetter, to serve the consumer and the access
+// token of a request in one call (one query on a SQL database).
 //
 // # Verification
 //

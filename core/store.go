@@ -85,6 +85,24 @@ type NonceStore interface {
 	PurgeNonces(ctx context.Context, before time.Time) (int64, error)
 }
 
+// ConsumerAccessTokenGetter is an optional interface of a Store: it reads
+// a consumer and an access token in one call, which a SQL store answers
+// with one query instead of two. When its Store implements it, the
+// provider uses it for every request signed with an access token (Verify,
+// and VerifyTwoLegged given a token), and GetConsumer and GetAccessToken
+// otherwise.
+type ConsumerAccessTokenGetter interface {
+	// GetConsumerAndAccessToken returns the consumer with consumerKey and
+	// the access token token (revoked or not, issued to that consumer or
+	// not), each as GetConsumer and GetAccessToken would return it:
+	//   - both exist: both, and no error;
+	//   - one or both do not exist: ErrNotFound, with nil for each one
+	//     missing and the other one returned when it exists;
+	//   - the store fails: that error (not ErrNotFound), and nil for both.
+	// It never returns two nils and no error.
+	GetConsumerAndAccessToken(ctx context.Context, consumerKey, token string) (*Consumer, *AccessToken, error)
+}
+
 // Store is everything the provider persists.
 type Store interface {
 	ConsumerStore

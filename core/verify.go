@@ -163,32 +163,48 @@ func (p *Provider) check(r *http.Request, sr *signedRequest, kind verifyKind) (*
 	v := sr
 	v.method = m.Name()
 	keys := Keys{ConsumerSecret: p.dummy, TokenSecret: ""}
-	v.consumer, err = p.store.GetConsumer(ctx, pr.consumerKey)
-	switch {
-	case err == nil:
-		keys.ConsumerSecret = v.consumer.Secret
-	case !errors.Is(err, ErrNotFound):
-		return nil, storeError(err)
-	}
 	tokenKnown := true
-	switch kind {
-	case kindProtected:
-		v.access, err = p.store.GetAccessToken(ctx, pr.token)
-		if err == nil {
+	if both, ok := p.store.(ConsumerAccessTokenGetter); ok && kind == kindProtected {
+		// One call; each record missing is nil (and the error ErrNotFound).
+		v.consumer, v.access, err = both.GetConsumerAndAccessToken(ctx, pr.consumerKey, pr.token)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, storeError(err)
+		}
+		if v.consumer != nil {
+			keys.ConsumerSecret = v.consumer.Secret
+		}
+		if v.access != nil {
 			keys.TokenSecret = v.access.Secret
+		} else {
+			tokenKnown, keys.TokenSecret = false, p.dummy
 		}
-	case kindExchange:
-		v.request, err = p.store.GetRequestToken(ctx, pr.token)
-		if err == nil {
-			keys.TokenSecret = v.request.Secret
+	} else {
+		v.consumer, err = p.store.GetConsumer(ctx, pr.consumerKey)
+		switch {
+		case err == nil:
+			keys.ConsumerSecret = v.consumer.Secret
+		case !errors.Is(err, ErrNotFound):
+			return nil, storeError(err)
 		}
-	}
-	switch {
-	case err == nil:
-	case errors.Is(err, ErrNotFound):
-		tokenKnown, keys.TokenSecret = false, p.dummy
-	default:
-		return nil, storeError(err)
+		switch kind {
+		case kindProtected:
+			v.access, err = p.store.GetAccessToken(ctx, pr.token)
+			if err == nil {
+				keys.TokenSecret = v.access.Secret
+			}
+		case kindExchange:
+			v.request, err = p.store.GetRequestToken(ctx, pr.token)
+			if err == nil {
+				keys.TokenSecret = v.request.Secret
+			}
+		}
+		switch {
+		case err == nil:
+		case errors.Is(err, ErrNotFound):
+			tokenKnown, keys.TokenSecret = false, p.dummy
+		default:
+			return nil, storeError(err)
+		}
 	}
 	if isRSA(m) && v.consumer != nil {
 		if v.consumer.RSAPublicKey == "" {

@@ -53,19 +53,78 @@
 // MySQL and MariaDB: the DSN must set parseTime=true (loc=UTC is
 // advised) and must not set clientFoundRows=true, with which a duplicate
 // Create* would not be detected; interpolateParams=true saves a round
-// trip or two a statement (UseNonce about 30% faster here). Tables need the DYNAMIC row format (the
-// default since MySQL 5.7 and MariaDB 10.2) for the nonce index.
+// trip or two on each statement that runs through GORM (those of each
+// request are held prepared, see Statements). Tables need the DYNAMIC row
+// format (the default since MySQL 5.7 and MariaDB 10.2) for the nonce
+// index.
 //
 // SQLite: concurrent writers need a busy timeout, and WAL lets readers
 // run beside the writer, e.g. the DSN
 // "file:oauth.db?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)".
+//
+// # Statements
+//
+// A request signed with an access token costs the store two statements:
+// one query for the consumer and the access token
+// (GetConsumerAndAccessToken, which core.Provider uses) and the insert of
+// the nonce. On PostgreSQL, MySQL/MariaDB and SQLite these run as fixed
+// SQL built once by New (table prefix included, identifiers quoted as the
+// dialect quotes them, columns named as db's naming strategy names them)
+// straight on db's *sql.DB, the pool GORM manages, without GORM's
+// statement building and reflection on each call. Everything else
+// (Migrate, creating and changing records, lists, expiry) runs through
+// GORM. Each driver gets the shape that measured cheapest:
+//
+//   - PostgreSQL (pgx): plain queries; pgx prepares each statement once
+//     per connection and keeps it, by its text.
+//   - MySQL and MariaDB: a *sql.Stmt per statement, prepared on first use
+//     and kept; database/sql prepares it once on each connection it runs
+//     on, again after a connection is lost. Without it the driver would
+//     prepare and close a statement around every query.
+//   - SQLite: plain queries; the driver prepares each one anyway, in
+//     process. GetConsumerAndAccessToken runs two of them there: there is
+//     no round trip to save, and a query over two tables costs SQLite
+//     several times what two single-table ones do.
+//
+// Being outside GORM, these statements reach neither db's logger nor its
+// callbacks or plugins (a read-replica resolver, say: they read from db's
+// own pool, where a revocation shows at once). With another dialect, or a
+// db without a *sql.DB, they run through GORM like the rest.
+//
+// # Connection pool
+//
+// database/sql keeps at most 2 idle connections unless told otherwise, so
+// under concurrent requests every connection beyond two is closed as soon
+// as its statement ends and a new one is opened for the next: on
+// PostgreSQL a new server process and authentication for nearly every
+// request, costing more than the statements themselves (and on MySQL one
+// more preparation of each statement). Size the pool of db's *sql.DB on
+// purpose, before serving (see Example_connectionPool):
+//
+//   - SetMaxOpenConns(n): the most statements this process runs at once;
+//     requests beyond n wait for a connection. n times the number of
+//     processes, plus other clients, must stay under the server's limit
+//     (PostgreSQL's max_connections is 100 by default). 16 to 32 is a sane
+//     start for a small server; more rarely helps.
+//   - SetMaxIdleConns(n), the same n: connections stay open between
+//     requests instead of being closed and opened again under load.
+//   - SetConnMaxIdleTime (minutes): after a burst, connections left unused
+//     that long are closed.
+//   - SetConnMaxLifetime (e.g. 30 minutes to an hour, below any idle
+//     timeout of the server or a proxy on the way): connections are
+//     renewed now and then, so that they follow a failover or a changed
+//     DNS name.
+//
+// SQLite runs in process: there the pool bounds how many statements run at
+// once, and writers wait for each other (see the busy timeout above).
 //
 // # Logging
 //
 // The store runs on a session of db that keeps statement parameters
 // (secrets, tokens) away from db's logger, which sees SQL with
 // placeholders only, and that skips GORM's default transaction around
-// single writes (one statement is atomic on its own).
+// single writes (one statement is atomic on its own). The statements of
+// each request do not reach the logger at all (see Statements).
 //
 // # Expiry
 //

@@ -63,3 +63,36 @@ func Example() {
 	// replay is ErrNonceUsed: true
 	// nonce table: oauth_nonces
 }
+
+// The pool of the *sql.DB under GORM, sized for a server (see the package
+// doc, "Connection pool").
+func Example_connectionPool() {
+	dir, err := os.MkdirTemp("", "gormstore-example")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	db, err := gorm.Open(sqlite.Open("file:"+filepath.Join(dir, "oauth.db")), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		panic(err)
+	}
+
+	sqlDB, err := db.DB()
+	if err != nil {
+		panic(err)
+	}
+	defer sqlDB.Close()
+	const poolSize = 32
+	sqlDB.SetMaxOpenConns(poolSize)
+	sqlDB.SetMaxIdleConns(poolSize) // not the default 2: no connection opened per request under load
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	sqlDB.SetConnMaxLifetime(30 * time.Minute)
+
+	s := gormstore.New(db)
+	if err := s.Migrate(context.Background()); err != nil {
+		panic(err)
+	}
+	fmt.Println("max open connections:", sqlDB.Stats().MaxOpenConnections)
+	// Output:
+	// max open connections: 32
+}

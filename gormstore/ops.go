@@ -2,6 +2,7 @@ package gormstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -53,7 +54,13 @@ func (s *Store) CreateConsumer(ctx context.Context, c *core.Consumer) error {
 // GetConsumer returns the consumer with key, or core.ErrNotFound.
 func (s *Store) GetConsumer(ctx context.Context, key string) (*core.Consumer, error) {
 	var m ConsumerModel
-	ok, err := s.find(ctx, ConsumersTable, "consumer_key", key, &m)
+	var ok bool
+	var err error
+	if s.hot != nil {
+		ok, err = s.hot.getConsumer(ctx, key, &m)
+	} else {
+		ok, err = s.find(ctx, ConsumersTable, "consumer_key", key, &m)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("gormstore: get consumer: %w", err)
 	}
@@ -215,7 +222,13 @@ func (s *Store) CreateAccessToken(ctx context.Context, t *core.AccessToken) erro
 // core.ErrNotFound.
 func (s *Store) GetAccessToken(ctx context.Context, token string) (*core.AccessToken, error) {
 	var m AccessTokenModel
-	ok, err := s.find(ctx, AccessTokensTable, "token", token, &m)
+	var ok bool
+	var err error
+	if s.hot != nil {
+		ok, err = s.hot.getAccessToken(ctx, token, &m)
+	} else {
+		ok, err = s.find(ctx, AccessTokensTable, "token", token, &m)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("gormstore: get access token: %w", err)
 	}
@@ -223,6 +236,51 @@ func (s *Store) GetAccessToken(ctx context.Context, token string) (*core.AccessT
 		return nil, core.ErrNotFound
 	}
 	return m.accessToken(), nil
+}
+
+// GetConsumerAndAccessToken returns the consumer with consumerKey and the
+// access token (revoked or not) in one query (two on SQLite, see the
+// package doc); a missing one is nil, with core.ErrNotFound (see
+// core.ConsumerAccessTokenGetter).
+func (s *Store) GetConsumerAndAccessToken(ctx context.Context, consumerKey, token string) (*core.Consumer, *core.AccessToken, error) {
+	if s.hot == nil {
+		return s.getConsumerThenAccessToken(ctx, consumerKey, token)
+	}
+	var cm ConsumerModel
+	var tm AccessTokenModel
+	foundC, foundT, err := s.hot.getBoth(ctx, consumerKey, token, &cm, &tm)
+	if err != nil {
+		return nil, nil, fmt.Errorf("gormstore: get consumer and access token: %w", err)
+	}
+	var c *core.Consumer
+	var t *core.AccessToken
+	if foundC {
+		c = cm.consumer()
+	}
+	if foundT {
+		t = tm.accessToken()
+	}
+	if c == nil || t == nil {
+		return c, t, core.ErrNotFound
+	}
+	return c, t, nil
+}
+
+// getConsumerThenAccessToken is GetConsumerAndAccessToken in two queries,
+// through GORM.
+func (s *Store) getConsumerThenAccessToken(ctx context.Context, consumerKey, token string) (*core.Consumer, *core.AccessToken, error) {
+	c, err := s.GetConsumer(ctx, consumerKey)
+	if err != nil && !errors.Is(err, core.ErrNotFound) {
+		return nil, nil, err
+	}
+	t, err := s.GetAccessToken(ctx, token)
+	if err != nil && !errors.Is(err, core.ErrNotFound) {
+		return nil, nil, err
+	}
+	if c == nil || t == nil {
+		return c, t, core.ErrNotFound
+	}
+	return c, t, nil
 }
 
 // ListAccessTokens returns userID's access tokens, revoked ones included,
@@ -294,6 +352,25 @@ func (s *Store) DeleteExpired(ctx context.Context, now time.Time) (int64, error)
 // record a nonce once.
 func (s *Store) UseNonce(ctx context.Context, n core.Nonce) error {
 	m := nonceModel(n)
+	var inserted bool
+	var err error
+	if s.hot != nil {
+		inserted, err = s.hot.useNonce(ctx, &m)
+	} else {
+		inserted, err = s.useNonceGORM(ctx, &m)
+	}
+	if err != nil {
+		return fmt.Errorf("gormstore: use nonce: %w", err)
+	}
+	if !inserted {
+		return core.ErrNonceUsed
+	}
+	return nil
+}
+
+// useNonceGORM inserts m through GORM unless a nonce with its key is
+// recorded, and reports whether it did.
+func (s *Store) useNonceGORM(ctx context.Context, m *NonceModel) (bool, error) {
 	db := s.table(s.db.WithContext(ctx), NoncesTable)
 	if db.Dialector.Name() == "mysql" {
 		// INSERT IGNORE affects 0 rows on a duplicate whatever the
@@ -304,14 +381,8 @@ func (s *Store) UseNonce(ctx context.Context, n core.Nonce) error {
 	} else {
 		db = db.Clauses(clause.OnConflict{DoNothing: true})
 	}
-	res := db.Create(&m)
-	if res.Error != nil {
-		return fmt.Errorf("gormstore: use nonce: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return core.ErrNonceUsed
-	}
-	return nil
+	res := db.Create(m)
+	return res.RowsAffected == 1, res.Error
 }
 
 // PurgeNonces removes nonces whose timestamp is before before, and returns

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -30,7 +31,7 @@ type fixedClock time.Time
 func (c fixedClock) Now() time.Time { return time.Time(c) }
 
 // newTestProvider returns a provider on s whose clock stands at now.
-func newTestProvider(tb testing.TB, s *Store) *core.Provider {
+func newTestProvider(tb testing.TB, s core.Store) *core.Provider {
 	tb.Helper()
 	p, err := core.New(core.Config{Store: s, Clock: fixedClock(now)})
 	if err != nil {
@@ -209,13 +210,27 @@ func TestProviderSharedDatabase(t *testing.T) {
 	})
 }
 
-// cutPoint is a statement before which a cutter cuts the connection.
+// cutPoint is where a cutter cuts the connection: before a statement run
+// through GORM (op and table), or before a call of a Store method that
+// runs its statement without GORM (method).
 type cutPoint struct {
-	op    string // "query", "create" or "update"
-	table string // the table, without prefix
+	op     string // "query", "create" or "update"
+	table  string // the table, without prefix
+	method string // "UseNonce"
 }
 
-// cutter cuts a proxy right before the statement it is armed for, once.
+func (pt *cutPoint) String() string {
+	switch {
+	case pt == nil:
+		return "before the request"
+	case pt.method != "":
+		return "before " + pt.method
+	default:
+		return "before the " + pt.op + " of " + pt.table
+	}
+}
+
+// cutter cuts a proxy right before the point it is armed for, once.
 type cutter struct {
 	proxy *tcpProxy
 	armed atomic.Pointer[cutPoint]
@@ -227,10 +242,7 @@ func newCutter(tb testing.TB, db *gorm.DB, s *Store, proxy *tcpProxy) *cutter {
 	c := &cutter{proxy: proxy}
 	hook := func(op string) func(*gorm.DB) {
 		return func(tx *gorm.DB) {
-			pt := c.armed.Load()
-			if pt != nil && pt.op == op && tx.Statement.Table == s.TableName(pt.table) && c.armed.CompareAndSwap(pt, nil) {
-				proxy.cut()
-			}
+			c.reached(cutPoint{op: op, table: strings.TrimPrefix(tx.Statement.Table, s.prefix)})
 		}
 	}
 	cb := db.Callback()
@@ -238,6 +250,27 @@ func newCutter(tb testing.TB, db *gorm.DB, s *Store, proxy *tcpProxy) *cutter {
 	must(tb, "register create hook", cb.Create().Before("gorm:create").Register("test:cut-create", hook("create")))
 	must(tb, "register update hook", cb.Update().Before("gorm:update").Register("test:cut-update", hook("update")))
 	return c
+}
+
+// reached cuts when the cutter is armed for pt.
+func (c *cutter) reached(pt cutPoint) {
+	armed := c.armed.Load()
+	if armed != nil && *armed == pt && c.armed.CompareAndSwap(armed, nil) {
+		c.proxy.cut()
+	}
+}
+
+// store returns s for a provider, with the cut points of its methods.
+func (c *cutter) store(s *Store) core.Store { return cutStore{s, c} }
+
+type cutStore struct {
+	*Store
+	c *cutter
+}
+
+func (s cutStore) UseNonce(ctx context.Context, n core.Nonce) error {
+	s.c.reached(cutPoint{method: "UseNonce"})
+	return s.Store.UseNonce(ctx, n)
 }
 
 // arm makes the cutter cut before the statement pt; nil cuts at once.
@@ -269,8 +302,8 @@ func TestProviderConnectionCut(t *testing.T) {
 			proxy := newTCPProxy(t, d.addr)
 			db := d.connect(t, proxy.addr)
 			s := New(db)
-			p := newTestProvider(t, s)
 			cut := newCutter(t, db, s, proxy)
+			p := newTestProvider(t, cut.store(s))
 			ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 			defer cancel()
 
@@ -294,11 +327,10 @@ func TestProviderConnectionCut(t *testing.T) {
 				}
 			}
 
-			for _, pt := range []*cutPoint{nil, {"query", AccessTokensTable}, {"create", NoncesTable}} {
-				name := "before the request"
-				if pt != nil {
-					name = "before the " + pt.op + " of " + pt.table
-				}
+			// Verify reads consumer and access token in one query, then
+			// records the nonce.
+			for _, pt := range []*cutPoint{nil, {method: "UseNonce"}} {
+				name := pt.String()
 				cut.arm(pt)
 				err := verify()
 				if !cut.fired() {
@@ -314,15 +346,12 @@ func TestProviderConnectionCut(t *testing.T) {
 
 			for _, pt := range []*cutPoint{
 				nil,
-				{"query", RequestTokensTable},
-				{"create", NoncesTable},
-				{"update", RequestTokensTable}, // the consume's UPDATE
-				{"create", AccessTokensTable},  // after the UPDATE, in its transaction
+				{op: "query", table: RequestTokensTable},
+				{method: "UseNonce"},
+				{op: "update", table: RequestTokensTable}, // the consume's UPDATE
+				{op: "create", table: AccessTokensTable},  // after the UPDATE, in its transaction
 			} {
-				name := "before the request"
-				if pt != nil {
-					name = "before the " + pt.op + " of " + pt.table
-				}
+				name := pt.String()
 				cut.arm(pt)
 				status, body := exchange()
 				if !cut.fired() {

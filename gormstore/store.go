@@ -12,7 +12,10 @@ import (
 	"github.com/go-oauth1/provider/core"
 )
 
-var _ core.Store = (*Store)(nil)
+var (
+	_ core.Store                     = (*Store)(nil)
+	_ core.ConsumerAccessTokenGetter = (*Store)(nil)
+)
 
 // Defaults of the options.
 const (
@@ -25,6 +28,7 @@ const (
 // every guarantee of the core.Store contract is kept by the database.
 type Store struct {
 	db          *gorm.DB
+	hot         *hotSQL // nil: every statement through GORM
 	prefix      string
 	nonceWindow time.Duration
 	unlogged    bool
@@ -64,7 +68,9 @@ func WithNonceWindow(window time.Duration) Option {
 func WithUnloggedNonces(on bool) Option { return func(s *Store) { s.unlogged = on } }
 
 // New returns a Store on db. It creates nothing: call Migrate, or create
-// the tables from the exported models yourself.
+// the tables from the exported models yourself. It builds the SQL of the
+// statements each request runs (see the package doc, "Statements"),
+// without sending anything to the database.
 //
 // Every statement runs on its own (GORM's default transaction around single
 // writes is skipped: one statement is atomic), and statement parameters,
@@ -82,6 +88,7 @@ func New(db *gorm.DB, opts ...Option) *Store {
 		SkipDefaultTransaction: true,
 		Logger:                 redactLogger{db.Logger},
 	})
+	s.hot = newHotSQL(s.db, s.prefix)
 	return s
 }
 

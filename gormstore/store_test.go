@@ -222,6 +222,17 @@ func TestRoundTrip(t *testing.T) {
 			t.Errorf("GetAccessToken:\n got %+v\nwant %+v", gotA, at)
 		}
 
+		// The same records, both in one query: NULL and set expiry alike.
+		expiring := testAccessToken("at-expiring")
+		must(t, "CreateAccessToken", s.CreateAccessToken(ctx, expiring))
+		for _, want := range []*core.AccessToken{at, expiring} {
+			bothC, bothA, err := s.GetConsumerAndAccessToken(ctx, "ck", want.Token)
+			must(t, "GetConsumerAndAccessToken", err)
+			if !reflect.DeepEqual(bothC, c) || !reflect.DeepEqual(bothA, want) {
+				t.Errorf("GetConsumerAndAccessToken:\n got %+v, %+v\nwant %+v, %+v", bothC, bothA, c, want)
+			}
+		}
+
 		list, err := s.ListConsumers(ctx, "nobody")
 		if err != nil || list == nil || len(list) != 0 {
 			t.Errorf("ListConsumers(nobody) = %#v, %v; want empty, nil", list, err)

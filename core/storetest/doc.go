@@ -15,6 +15,8 @@
 // DeleteExpired, revocation, copies that do not alias store memory, and,
 // under go test -race, that of 32 concurrent racers exactly one wins each
 // one-time transition while the others get the documented sentinel error.
+// For a store that implements core.ConsumerAccessTokenGetter it checks that
+// GetConsumerAndAccessToken answers as GetConsumer and GetAccessToken do.
 //
 // Fixtures builds the fully populated records the suite uses; store tests of
 // their own may use it too. Its times are UTC and whole microseconds, which

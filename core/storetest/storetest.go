@@ -22,6 +22,7 @@ func Run(t *testing.T, newStore func(t *testing.T) core.Store) {
 	}{
 		{"RoundTrip", s.testRoundTrip},
 		{"NotFound", s.testNotFound},
+		{"GetConsumerAndAccessToken", s.testGetConsumerAndAccessToken},
 		{"Duplicate", s.testDuplicate},
 		{"DeleteConsumer", s.testDeleteConsumer},
 		{"ListConsumers", s.testListConsumers},

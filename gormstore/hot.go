@@ -1,0 +1,299 @@
+package gormstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/schema"
+)
+
+// hotSQL runs the statements of every request (GetConsumer,
+// GetAccessToken, GetConsumerAndAccessToken and UseNonce) as fixed SQL on
+// the *sql.DB under GORM, without GORM's statement building and reflection
+// on each call. New builds it for PostgreSQL, MySQL/MariaDB and SQLite;
+// with another dialect, or a GORM connection without a *sql.DB, those
+// calls go through GORM like the others.
+type hotSQL struct {
+	consumer    *statement // one consumer by key
+	accessToken *statement // one access token by token
+	both        *statement // a consumer and an access token, one row; nil: two queries
+	nonce       *statement // insert a nonce unless recorded
+}
+
+// Fields read and written by the hot statements, in the order of their
+// columns (see ConsumerModel.dest, AccessTokenModel.dest, NonceModel.args).
+var (
+	consumerFields    = []string{"Key", "Secret", "Name", "Owner", "CallbackURL", "RSAPublicKey", "Scopes", "CreatedAt"}
+	accessTokenFields = []string{"Token", "Secret", "ConsumerKey", "UserID", "Scopes", "CreatedAt", "ExpiresAt", "Revoked"}
+	nonceFields       = []string{"ConsumerKey", "Token", "Timestamp", "Nonce"}
+)
+
+// newHotSQL builds the statements for db's dialect and tables of prefix, or
+// returns nil when it has none for that dialect. Column names come from
+// the models as db's naming strategy names them, identifiers are quoted as
+// the dialect quotes them. Nothing is sent to the database.
+func newHotSQL(db *gorm.DB, prefix string) *hotSQL {
+	dialect := db.Dialector.Name()
+	if dialect != "postgres" && dialect != "mysql" && dialect != "sqlite" {
+		return nil
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil
+	}
+	quote := func(name string) string {
+		var b strings.Builder
+		db.Dialector.QuoteTo(&b, name)
+		return b.String()
+	}
+	// params returns the placeholders of a statement with k parameters.
+	params := func(k int) []string {
+		out := make([]string, k)
+		for i := range out {
+			out[i] = "?"
+			if dialect == "postgres" {
+				out[i] = "$" + strconv.Itoa(i+1)
+			}
+		}
+		return out
+	}
+	consumerCols, err1 := columns(db, &ConsumerModel{}, quote, consumerFields)
+	accessCols, err2 := columns(db, &AccessTokenModel{}, quote, accessTokenFields)
+	nonceCols, err3 := columns(db, &NonceModel{}, quote, nonceFields)
+	if errors.Join(err1, err2, err3) != nil {
+		return nil
+	}
+	consumers, access, nonces := quote(prefix+ConsumersTable), quote(prefix+AccessTokensTable), quote(prefix+NoncesTable)
+
+	// Measured per driver (see the package doc, "Statements"): MySQL's
+	// driver prepares and closes a statement around each query unless it
+	// is held prepared; pgx keeps the prepared statements of each
+	// connection by their text already; SQLite prepares each time anyway.
+	prepare := dialect == "mysql"
+	h := &hotSQL{}
+	p := params(1)
+	h.consumer = newStatement(sqlDB, prepare, "SELECT "+strings.Join(consumerCols, ", ")+
+		" FROM "+consumers+" WHERE "+consumerCols[0]+" = "+p[0])
+	h.accessToken = newStatement(sqlDB, prepare, "SELECT "+strings.Join(accessCols, ", ")+
+		" FROM "+access+" WHERE "+accessCols[0]+" = "+p[0])
+	if dialect != "sqlite" {
+		// One row whatever is found: a one-row table, the consumer and
+		// the access token each joined to it, NULL columns for the one
+		// missing. SQLite, in process, has no round trip to save, and
+		// there a query over two tables costs more than two queries.
+		p = params(2)
+		h.both = newStatement(sqlDB, prepare, "SELECT "+qualified("c", consumerCols)+", "+qualified("t", accessCols)+
+			" FROM (SELECT 1 AS one) AS o"+
+			" LEFT JOIN "+consumers+" AS c ON c."+consumerCols[0]+" = "+p[0]+
+			" LEFT JOIN "+access+" AS t ON t."+accessCols[0]+" = "+p[1])
+	}
+	insert, onConflict := "INSERT INTO ", " ON CONFLICT DO NOTHING"
+	if dialect == "mysql" {
+		insert, onConflict = "INSERT IGNORE INTO ", "" // as useNonceGORM: see there
+	}
+	h.nonce = newStatement(sqlDB, prepare, insert+nonces+" ("+strings.Join(nonceCols, ", ")+")"+
+		" VALUES ("+strings.Join(params(len(nonceCols)), ", ")+")"+onConflict)
+	return h
+}
+
+// qualified returns cols, each prefixed with alias, comma-separated.
+func qualified(alias string, cols []string) string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = alias + "." + c
+	}
+	return strings.Join(out, ", ")
+}
+
+// columns returns the quoted column names of model's fields.
+func columns(db *gorm.DB, model any, quote func(string) string, fields []string) ([]string, error) {
+	s, err := schema.Parse(model, &sync.Map{}, db.NamingStrategy)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(fields))
+	for i, name := range fields {
+		f := s.LookUpField(name)
+		if f == nil || f.DBName == "" {
+			return nil, fmt.Errorf("gormstore: %s has no column for %s", s.Name, name)
+		}
+		out[i] = quote(f.DBName)
+	}
+	return out, nil
+}
+
+// dest returns the scan destinations of consumerFields.
+func (m *ConsumerModel) dest() []any {
+	return []any{&m.Key, &m.Secret, &m.Name, &m.Owner, &m.CallbackURL, &m.RSAPublicKey, &m.Scopes, &m.CreatedAt}
+}
+
+// dest returns the scan destinations of accessTokenFields.
+func (m *AccessTokenModel) dest() []any {
+	return []any{&m.Token, &m.Secret, &m.ConsumerKey, &m.UserID, &m.Scopes, &m.CreatedAt, &m.ExpiresAt, &m.Revoked}
+}
+
+// args returns the values of nonceFields.
+func (m *NonceModel) args() []any {
+	return []any{m.ConsumerKey, m.Token, m.Timestamp, m.Nonce}
+}
+
+// getConsumer loads the consumer with key into m and reports whether there
+// was one.
+func (h *hotSQL) getConsumer(ctx context.Context, key string, m *ConsumerModel) (bool, error) {
+	return h.consumer.queryRow(ctx, []any{key}, m.dest())
+}
+
+// getAccessToken loads the access token into m and reports whether there
+// was one.
+func (h *hotSQL) getAccessToken(ctx context.Context, token string, m *AccessTokenModel) (bool, error) {
+	return h.accessToken.queryRow(ctx, []any{token}, m.dest())
+}
+
+// getBoth loads the consumer with key into c and the access token into t,
+// and reports which of them there was.
+func (h *hotSQL) getBoth(ctx context.Context, key, token string, c *ConsumerModel, t *AccessTokenModel) (foundC, foundT bool, err error) {
+	if h.both == nil {
+		if foundC, err = h.getConsumer(ctx, key, c); err != nil {
+			return false, false, err
+		}
+		foundT, err = h.getAccessToken(ctx, token, t)
+		return foundC, foundT, err
+	}
+	// The key columns tell a row found from NULLs; the others scan into
+	// the models, where a NULL leaves the zero value.
+	var ck, tk sql.Null[string]
+	dest := make([]any, 0, len(consumerFields)+len(accessTokenFields))
+	dest = append(dest, &ck)
+	for _, d := range c.dest()[1:] {
+		dest = append(dest, orNull(d))
+	}
+	dest = append(dest, &tk)
+	for _, d := range t.dest()[1:] {
+		dest = append(dest, orNull(d))
+	}
+	if _, err := h.both.queryRow(ctx, []any{key, token}, dest); err != nil {
+		return false, false, err
+	}
+	c.Key, t.Token = ck.V, tk.V
+	return ck.Valid, tk.Valid, nil
+}
+
+// useNonce inserts m unless a nonce with its key is recorded, and reports
+// whether it did.
+func (h *hotSQL) useNonce(ctx context.Context, m *NonceModel) (bool, error) {
+	res, err := h.nonce.exec(ctx, m.args())
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// orNull wraps a scan destination (a pointer, as given to sql.Rows.Scan)
+// so that a NULL leaves it as it is.
+func orNull(dest any) any {
+	switch d := dest.(type) {
+	case *string:
+		return nullable[string]{d}
+	case *bool:
+		return nullable[bool]{d}
+	case *time.Time:
+		return nullable[time.Time]{d}
+	case **time.Time:
+		return nullable[*time.Time]{d}
+	}
+	return dest // scanning NULL into it fails
+}
+
+// nullable is a sql.Scanner that stores a non-NULL value in *dest.
+type nullable[T any] struct{ dest *T }
+
+func (n nullable[T]) Scan(src any) error {
+	if src == nil {
+		return nil
+	}
+	if v, ok := src.(T); ok { // as the driver gave it: no conversion
+		*n.dest = v
+		return nil
+	}
+	var v sql.Null[T]
+	err := v.Scan(src)
+	*n.dest = v.V
+	return err
+}
+
+// statement is one fixed SQL statement on a *sql.DB. A prepared one runs
+// as a *sql.Stmt, prepared on first use (the tables need not exist when
+// New runs) and kept: database/sql prepares it again on each connection
+// it runs on, so it outlives lost connections. A preparation that fails
+// is tried again on the next call.
+type statement struct {
+	db      *sql.DB
+	query   string
+	prepare bool
+
+	mu   sync.Mutex // held while preparing
+	stmt atomic.Pointer[sql.Stmt]
+}
+
+func newStatement(db *sql.DB, prepare bool, query string) *statement {
+	return &statement{db: db, query: query, prepare: prepare}
+}
+
+// prepared returns the *sql.Stmt, preparing it on the first call.
+func (s *statement) prepared(ctx context.Context) (*sql.Stmt, error) {
+	if st := s.stmt.Load(); st != nil {
+		return st, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st := s.stmt.Load(); st != nil {
+		return st, nil
+	}
+	st, err := s.db.PrepareContext(ctx, s.query)
+	if err != nil {
+		return nil, err
+	}
+	s.stmt.Store(st)
+	return st, nil
+}
+
+// queryRow runs the query with args and scans its row into dest. It
+// reports false, and no error, when there was no row.
+func (s *statement) queryRow(ctx context.Context, args, dest []any) (bool, error) {
+	var row *sql.Row
+	if s.prepare {
+		st, err := s.prepared(ctx)
+		if err != nil {
+			return false, err
+		}
+		row = st.QueryRowContext(ctx, args...)
+	} else {
+		row = s.db.QueryRowContext(ctx, s.query, args...)
+	}
+	err := row.Scan(dest...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// exec runs the statement with args.
+func (s *statement) exec(ctx context.Context, args []any) (sql.Result, error) {
+	if !s.prepare {
+		return s.db.ExecContext(ctx, s.query, args...)
+	}
+	st, err := s.prepared(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
