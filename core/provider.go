@@ -30,6 +30,10 @@ const (
 	DefaultTimestampWindow = 5 * time.Minute
 	DefaultRequestTokenTTL = 10 * time.Minute
 	DefaultMaxBodyBytes    = 1 << 20
+	// DefaultStoreTimeout is long enough for any healthy store (a round
+	// trip is well under a millisecond) and short enough that a dead
+	// database answers in seconds.
+	DefaultStoreTimeout = 5 * time.Second
 )
 
 // Config configures a Provider. Only Store is required.
@@ -78,6 +82,35 @@ type Config struct {
 	// Scopes are the permissions the provider knows. With none, scopes are
 	// not used: the scope parameter is refused and grants carry none.
 	Scopes []Scope
+	// StoreTimeout bounds the store calls made for one request (or one call
+	// of a method that takes a context): they share one context, derived
+	// from the request's, that ends StoreTimeout after the provider has
+	// read the request and turns to the store. A store that honours its
+	// context then gives up, and the request is answered 503
+	// temporarily_unavailable. Cleanup, which answers no request, is
+	// bounded by its own context only. Default DefaultStoreTimeout.
+	StoreTimeout time.Duration
+	// OnServerError, when set, is called once for every 5xx answer: a
+	// store failure or timeout, a store at capacity, failing randomness,
+	// any other internal error. It is never called for a 4xx. It gets the
+	// request being answered and err, the *Error about to be answered,
+	// whose Err is the cause; the answer itself never shows the cause.
+	//
+	// The handlers, Middleware, Authenticate, Verify, VerifyTwoLegged and
+	// ParseAuthorization call it with their request. The methods that take
+	// a context (Authorization, Approve, Deny, RegisterConsumer,
+	// AuthorizedApps, RevokeApp, RevokeAccessToken) call it when their
+	// context comes from RequestContext, as the adapters' consent helpers
+	// make it; with another context they only return the error.
+	//
+	// Causes hold no secret: the provider's own name the step that failed,
+	// and a store's are what the store returned. gormstore's wrap the
+	// database driver's message ("gormstore: get consumer: …"), which names
+	// tables and constraints but not statement parameters; a failure to
+	// connect names the host, user and database, never the password. Log
+	// err; never render it. It runs on the request's goroutine before the
+	// answer is written, so it should be quick.
+	OnServerError func(r *http.Request, err error)
 }
 
 // Provider is an OAuth 1.0a service provider. It is safe for concurrent use.
@@ -96,6 +129,8 @@ type Provider struct {
 	maxBody    int64
 	proxies    []*net.IPNet
 	publicURL  *url.URL
+	timeout    time.Duration
+	onError    func(*http.Request, error)
 	scopes     []Scope
 	scopeNames []string
 	// buffers holds *[]byte for signature base strings; requests holds
@@ -123,6 +158,8 @@ func New(cfg Config) (*Provider, error) {
 		reqTTL:    cfg.RequestTokenTTL,
 		accessTTL: cfg.AccessTokenTTL,
 		maxBody:   cfg.MaxBodyBytes,
+		timeout:   cfg.StoreTimeout,
+		onError:   cfg.OnServerError,
 	}
 	p.buffers.New = func() any { b := make([]byte, 0, 1024); return &b }
 	p.requests.New = func() any { return new(signedRequest) }
@@ -150,7 +187,10 @@ func New(cfg Config) (*Provider, error) {
 	if p.maxBody == 0 {
 		p.maxBody = DefaultMaxBodyBytes
 	}
-	if p.past < 0 || p.future < 0 || p.reqTTL < 0 || p.accessTTL < 0 || p.maxBody < 0 {
+	if p.timeout == 0 {
+		p.timeout = DefaultStoreTimeout
+	}
+	if p.past < 0 || p.future < 0 || p.reqTTL < 0 || p.accessTTL < 0 || p.maxBody < 0 || p.timeout < 0 {
 		return nil, errors.New("oauth1: durations and sizes in Config must not be negative")
 	}
 	names := cfg.SignatureMethods
