@@ -52,11 +52,16 @@ func NewMemoryUsers(cost int) (*Users, error) {
 
 // NewDBUsers returns Users kept in db's demo_users table, which it creates
 // or migrates. cost is the bcrypt cost; zero means bcrypt.DefaultCost.
-func NewDBUsers(ctx context.Context, db *gorm.DB, cost int) (*Users, error) {
+// Each query gets at most timeout (a positive duration) on top of its
+// context's own deadline.
+func NewDBUsers(ctx context.Context, db *gorm.DB, cost int, timeout time.Duration) (*Users, error) {
+	if timeout <= 0 {
+		return nil, errors.New("demo: the users' query timeout must be positive")
+	}
 	if err := db.WithContext(ctx).AutoMigrate(&userRow{}); err != nil {
 		return nil, err
 	}
-	return newUsers(dbPasswords{db: db}, cost)
+	return newUsers(dbPasswords{db: db, timeout: timeout}, cost)
 }
 
 func newUsers(s passwordStore, cost int) (*Users, error) {
@@ -130,9 +135,14 @@ func (s *memPasswords) setHash(_ context.Context, name, h string) error {
 	return nil
 }
 
-type dbPasswords struct{ db *gorm.DB }
+type dbPasswords struct {
+	db      *gorm.DB
+	timeout time.Duration
+}
 
 func (s dbPasswords) hash(ctx context.Context, name string) (string, bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
 	var rows []userRow
 	err := s.db.WithContext(ctx).Where("name = ?", name).Limit(1).Find(&rows).Error
 	if err != nil || len(rows) == 0 {
@@ -142,6 +152,8 @@ func (s dbPasswords) hash(ctx context.Context, name string) (string, bool, error
 }
 
 func (s dbPasswords) setHash(ctx context.Context, name, h string) error {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
 	return s.db.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "name"}},
 		DoUpdates: clause.AssignmentColumns([]string{"password_hash", "updated_at"}),

@@ -10,7 +10,12 @@
 // store, and on PostgreSQL when CI or EXAMPLE_POSTGRES_DSN is set (each run
 // in a schema of its own, dropped after). OAuth requests are signed by
 // core/oauthtest's Signer. The service's log is captured and checked to
-// hold no secret, token, password or query string.
+// hold no secret, token, password or query string. On PostgreSQL and
+// MySQL/MariaDB, Run also runs Outage: the database, reached through a
+// proxy (internal/tcpproxy), stops answering and then goes away while the
+// service runs; requests get 5xx within the store deadline, their causes
+// are logged, /readyz turns 503 and back to 200, and nothing exchanged
+// before is lost.
 //
 // RunBrowser drives Chromium (github.com/chromedp/chromedp) through login,
 // consent, Approve, Deny and revocation on the account page. It skips where
