@@ -112,37 +112,46 @@ func TestOpenFails(t *testing.T) {
 // 500 with a generic body, and the log says why, with method and path;
 // /readyz then answers 503 with a short reason.
 func TestServerErrorsLogged(t *testing.T) {
-	env := demotest.Start(t, demotest.Config(demotest.SQLiteURL(t)), demotest.NewServeMux)
-	c := demotest.NewClient(t, env.URL)
-	cons := c.RegisterConsumer(demotest.Alice, url.Values{"name": {"App"}})
-	if r := c.Get("/readyz"); r.Status != http.StatusOK || r.Body != "ok" {
-		t.Fatalf("GET /readyz = %d %q, want 200 ok", r.Status, r.Body)
-	}
-	db := env.App.Backend.DB
-	for _, table := range []string{"oauth1_nonces", "oauth1_consumers"} {
-		if err := db.Exec("DROP TABLE " + table).Error; err != nil {
-			t.Fatal(err)
-		}
-	}
-	r := c.Signed(demotest.Signer(cons, "", ""), http.MethodGet, "/api/ping", nil)
-	if r.Status != http.StatusInternalServerError || r.Body != "oauth_problem=server_error" {
-		t.Errorf("GET /api/ping = %d %q, want 500 oauth_problem=server_error", r.Status, r.Body)
-	}
-	if r := c.Get("/readyz"); r.Status != http.StatusServiceUnavailable || r.Body != "store unavailable" {
-		t.Errorf("GET /readyz = %d %q, want 503 store unavailable", r.Status, r.Body)
-	}
-	logs := env.Logs.String()
-	for _, want := range []string{
-		`"msg":"oauth server error","method":"GET","path":"/api/ping","err":"oauth1: server_error: gormstore: get consumer: `,
-		"no such table: oauth1_consumers",
-		`"msg":"not ready"`,
+	for _, tc := range []struct {
+		name  string
+		url   func(testing.TB) string
+		cause string // what the database says, in the JSON log
+	}{
+		{"sqlite", demotest.SQLiteURL, "no such table: oauth1_consumers"},
+		{"postgres", demotest.PostgresURL, `relation \"oauth1_consumers\" does not exist`},
+		{"mysql", demotest.MySQLURL, "oauth1_consumers' doesn't exist"},
 	} {
-		if !strings.Contains(logs, want) {
-			t.Errorf("log lacks %s:\n%s", want, logs)
-		}
-	}
-	if strings.Contains(logs, cons.Secret) {
-		t.Error("log holds the consumer secret")
+		t.Run(tc.name, func(t *testing.T) {
+			env := demotest.Start(t, demotest.Config(tc.url(t)), demotest.NewServeMux)
+			c := demotest.NewClient(t, env.URL)
+			cons := c.RegisterConsumer(demotest.Alice, url.Values{"name": {"App"}})
+			if r := c.Get("/readyz"); r.Status != http.StatusOK || r.Body != "ok" {
+				t.Fatalf("GET /readyz = %d %q, want 200 ok", r.Status, r.Body)
+			}
+			if err := env.App.Backend.DB.Exec("DROP TABLE oauth1_consumers").Error; err != nil {
+				t.Fatal(err)
+			}
+			r := c.Signed(demotest.Signer(cons, "", ""), http.MethodGet, "/api/ping", nil)
+			if r.Status != http.StatusInternalServerError || r.Body != "oauth_problem=server_error" {
+				t.Errorf("GET /api/ping = %d %q, want 500 oauth_problem=server_error", r.Status, r.Body)
+			}
+			if r := c.Get("/readyz"); r.Status != http.StatusServiceUnavailable || r.Body != "store unavailable" {
+				t.Errorf("GET /readyz = %d %q, want 503 store unavailable", r.Status, r.Body)
+			}
+			logs := env.Logs.String()
+			for _, want := range []string{
+				`"msg":"oauth server error","method":"GET","path":"/api/ping","err":"oauth1: server_error: gormstore: `,
+				tc.cause,
+				`"msg":"not ready"`,
+			} {
+				if !strings.Contains(logs, want) {
+					t.Errorf("log lacks %s:\n%s", want, logs)
+				}
+			}
+			if strings.Contains(logs, cons.Secret) {
+				t.Error("log holds the consumer secret")
+			}
+		})
 	}
 }
 
