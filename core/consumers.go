@@ -29,8 +29,8 @@ type ConsumerRegistration struct {
 // *Error (parameter_absent or parameter_rejected) whose advice says what
 // is wrong.
 func (p *Provider) RegisterConsumer(ctx context.Context, reg ConsumerRegistration) (_ *Consumer, err error) {
-	ctx, end := p.begin(ctx, nil)
-	defer end(&err)
+	ctx, call := p.begin(ctx, nil)
+	defer call.end(&err)
 	name := strings.TrimSpace(reg.Name)
 	if name == "" {
 		e := badRequest(ProblemParameterAbsent, "name is required")
@@ -81,8 +81,8 @@ type AuthorizedApp struct {
 // AuthorizedApps lists the consumers userID holds active access tokens
 // for, in the order of their first token.
 func (p *Provider) AuthorizedApps(ctx context.Context, userID string) (_ []AuthorizedApp, err error) {
-	ctx, end := p.begin(ctx, nil)
-	defer end(&err)
+	ctx, call := p.begin(ctx, nil)
+	defer call.end(&err)
 	tokens, err := p.store.ListAccessTokens(ctx, userID)
 	if err != nil {
 		return nil, storeError(err)
@@ -121,8 +121,8 @@ func (p *Provider) AuthorizedApps(ctx context.Context, userID string) (_ []Autho
 // RevokeApp revokes every access token userID holds for consumerKey; they
 // stop verifying at once. With none to revoke it returns ErrNotFound.
 func (p *Provider) RevokeApp(ctx context.Context, userID, consumerKey string) (err error) {
-	ctx, end := p.begin(ctx, nil)
-	defer end(&err)
+	ctx, call := p.begin(ctx, nil)
+	defer call.end(&err)
 	tokens, err := p.store.ListAccessTokens(ctx, userID)
 	if err != nil {
 		return storeError(err)
@@ -145,8 +145,8 @@ func (p *Provider) RevokeApp(ctx context.Context, userID, consumerKey string) (e
 
 // RevokeAccessToken revokes one access token. Unknown is ErrNotFound.
 func (p *Provider) RevokeAccessToken(ctx context.Context, token string) (err error) {
-	ctx, end := p.begin(ctx, nil)
-	defer end(&err)
+	ctx, call := p.begin(ctx, nil)
+	defer call.end(&err)
 	err = p.store.RevokeAccessToken(ctx, token)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return storeError(err)

@@ -55,8 +55,8 @@ func (p *Provider) issueRequestToken(r *http.Request) (_ *RequestToken, err erro
 		return nil, err
 	}
 	defer p.release(v)
-	ctx, end := p.begin(r.Context(), r)
-	defer end(&err)
+	ctx, call := p.begin(r.Context(), r)
+	defer call.end(&err)
 	if _, err := p.check(ctx, r, v, kindInitiate); err != nil {
 		return nil, err
 	}
@@ -213,8 +213,8 @@ func (p *Provider) exchange(r *http.Request) (_ *AccessToken, err error) {
 		return nil, err
 	}
 	defer p.release(v)
-	ctx, end := p.begin(r.Context(), r)
-	defer end(&err)
+	ctx, call := p.begin(r.Context(), r)
+	defer call.end(&err)
 	if _, err := p.check(ctx, r, v, kindExchange); err != nil {
 		return nil, err
 	}
@@ -285,8 +285,8 @@ func (p *Provider) AuthorizationToken(r *http.Request) (string, error) {
 // unknown token is 401 token_rejected; one already decided is token_used
 // (or user_refused); an expired one token_expired.
 func (p *Provider) Authorization(ctx context.Context, token string) (_ *AuthorizationRequest, err error) {
-	ctx, end := p.begin(ctx, nil)
-	defer end(&err)
+	ctx, call := p.begin(ctx, nil)
+	defer call.end(&err)
 	rt, err := p.pendingRequestToken(ctx, token)
 	if err != nil {
 		return nil, err
@@ -345,8 +345,8 @@ type Approval struct {
 // provider's randomness. The token is authorized at most once: a second
 // Approve or Deny is 401 token_used.
 func (p *Provider) Approve(ctx context.Context, token, userID string, scopes []string) (_ *Approval, err error) {
-	ctx, end := p.begin(ctx, nil)
-	defer end(&err)
+	ctx, call := p.begin(ctx, nil)
+	defer call.end(&err)
 	if userID == "" {
 		return nil, badRequest(ProblemParameterAbsent, "a user is required to approve")
 	}
@@ -383,8 +383,8 @@ func (p *Provider) Approve(ctx context.Context, token, userID string, scopes []s
 // Deny records the user's refusal; a later exchange is 401 user_refused. It
 // returns the callback URL with denied=TOKEN added, or "" for oob.
 func (p *Provider) Deny(ctx context.Context, token string) (redirectURL string, err error) {
-	ctx, end := p.begin(ctx, nil)
-	defer end(&err)
+	ctx, call := p.begin(ctx, nil)
+	defer call.end(&err)
 	rt, err := p.pendingRequestToken(ctx, token)
 	if err != nil {
 		return "", err

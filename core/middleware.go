@@ -54,8 +54,8 @@ func (p *Provider) Authenticate(r *http.Request, opts ...AuthOption) (_ *Grant, 
 	if o.optional && !sr.anyAuth {
 		return nil, nil
 	}
-	ctx, end := p.begin(r.Context(), r)
-	defer end(&err)
+	ctx, call := p.begin(r.Context(), r)
+	defer call.end(&err)
 	if _, err := p.check(ctx, r, sr, kind); err != nil {
 		return nil, err
 	}

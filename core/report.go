@@ -20,18 +20,29 @@ func RequestContext(r *http.Request) context.Context {
 
 // begin starts the store calls of one entry point: it derives their
 // context from ctx, ending after the store timeout, and returns it with
-// end, which the entry point defers with its named error result. end
-// releases the context and reports a 5xx error to Config.OnServerError
-// with r, or with the request RequestContext put in ctx when r is nil.
-func (p *Provider) begin(ctx context.Context, r *http.Request) (context.Context, func(*error)) {
+// the storeCall whose end the entry point defers with its named error
+// result. The request reported is r, or when r is nil the one
+// RequestContext put in ctx.
+func (p *Provider) begin(ctx context.Context, r *http.Request) (context.Context, storeCall) {
 	if r == nil {
 		r, _ = ctx.Value(requestKey{}).(*http.Request)
 	}
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
-	return ctx, func(err *error) {
-		cancel()
-		p.report(r, *err)
-	}
+	return ctx, storeCall{p: p, r: r, cancel: cancel}
+}
+
+// storeCall is an entry point's use of the store, from begin to end.
+type storeCall struct {
+	p      *Provider
+	r      *http.Request
+	cancel context.CancelFunc
+}
+
+// end releases the context of the store calls and reports *err (the entry
+// point's result) when it is a 5xx.
+func (c storeCall) end(err *error) {
+	c.cancel()
+	c.p.report(c.r, *err)
 }
 
 // report calls Config.OnServerError when err is answered with a 5xx and r

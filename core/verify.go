@@ -49,8 +49,8 @@ func (p *Provider) verifyGrant(r *http.Request, kind verifyKind) (_ *Grant, err 
 		return nil, err
 	}
 	defer p.release(sr)
-	ctx, end := p.begin(r.Context(), r)
-	defer end(&err)
+	ctx, call := p.begin(r.Context(), r)
+	defer call.end(&err)
 	if _, err := p.check(ctx, r, sr, kind); err != nil {
 		return nil, err
 	}
