@@ -106,7 +106,9 @@ type Config struct {
 	// Causes hold no secret: the provider's own name the step that failed,
 	// and a store's are what the store returned. gormstore's wrap the
 	// database driver's message ("gormstore: get consumer: …"), which names
-	// tables and constraints but not statement parameters; a failure to
+	// tables and constraints, not statement parameters, with one exception:
+	// a database quotes the offending bytes of a value that is not UTF-8
+	// (PostgreSQL: "invalid byte sequence for encoding \"UTF8\": 0xff"). A failure to
 	// connect names the host, user and database, never the password. Log
 	// err; never render it. It runs on the request's goroutine before the
 	// answer is written, so it should be quick.
