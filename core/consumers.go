@@ -34,7 +34,9 @@ type ConsumerRegistration struct {
 // returned consumer holds the secret: show it once. Bad input is a 400
 // *Error (parameter_absent or parameter_rejected) whose advice says what
 // is wrong.
-func (p *Provider) RegisterConsumer(ctx context.Context, reg ConsumerRegistration) (*Consumer, error) {
+func (p *Provider) RegisterConsumer(ctx context.Context, reg ConsumerRegistration) (_ *Consumer, err error) {
+	ctx, call := p.begin(ctx, nil)
+	defer call.end(&err)
 	name := strings.TrimSpace(reg.Name)
 	if name == "" {
 		e := badRequest(ProblemParameterAbsent, "name is required")
@@ -89,7 +91,9 @@ type AuthorizedApp struct {
 
 // AuthorizedApps lists the consumers userID holds active access tokens
 // for, in the order of their first token.
-func (p *Provider) AuthorizedApps(ctx context.Context, userID string) ([]AuthorizedApp, error) {
+func (p *Provider) AuthorizedApps(ctx context.Context, userID string) (_ []AuthorizedApp, err error) {
+	ctx, call := p.begin(ctx, nil)
+	defer call.end(&err)
 	tokens, err := p.store.ListAccessTokens(ctx, userID)
 	if err != nil {
 		return nil, storeError(err)
@@ -127,7 +131,9 @@ func (p *Provider) AuthorizedApps(ctx context.Context, userID string) ([]Authori
 
 // RevokeApp revokes every access token userID holds for consumerKey; they
 // stop verifying at once. With none to revoke it returns ErrNotFound.
-func (p *Provider) RevokeApp(ctx context.Context, userID, consumerKey string) error {
+func (p *Provider) RevokeApp(ctx context.Context, userID, consumerKey string) (err error) {
+	ctx, call := p.begin(ctx, nil)
+	defer call.end(&err)
 	tokens, err := p.store.ListAccessTokens(ctx, userID)
 	if err != nil {
 		return storeError(err)
@@ -149,8 +155,10 @@ func (p *Provider) RevokeApp(ctx context.Context, userID, consumerKey string) er
 }
 
 // RevokeAccessToken revokes one access token. Unknown is ErrNotFound.
-func (p *Provider) RevokeAccessToken(ctx context.Context, token string) error {
-	err := p.store.RevokeAccessToken(ctx, token)
+func (p *Provider) RevokeAccessToken(ctx context.Context, token string) (err error) {
+	ctx, call := p.begin(ctx, nil)
+	defer call.end(&err)
+	err = p.store.RevokeAccessToken(ctx, token)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return storeError(err)
 	}
@@ -160,6 +168,8 @@ func (p *Provider) RevokeAccessToken(ctx context.Context, token string) error {
 // Cleanup deletes expired tokens and the nonces whose timestamps have left
 // the window (they can no longer be replayed: the timestamp check refuses
 // them), and returns how many records it removed. Call it periodically.
+// It answers no request: Config.StoreTimeout and Config.OnServerError do
+// not apply, ctx alone bounds it and the caller reports its error.
 func (p *Provider) Cleanup(ctx context.Context) (int64, error) {
 	now := p.now()
 	n, err := p.store.DeleteExpired(ctx, now)

@@ -31,6 +31,15 @@
 // adapters answer byte for byte alike. Store failures become 500 or 503 with
 // a generic body: never a 401, never a success.
 //
+// # Operations
+//
+// Every 5xx answer is handed, with its request and its cause, to
+// Config.OnServerError, for the operator's log. The store calls made for
+// one request run under one deadline, Config.StoreTimeout
+// (DefaultStoreTimeout, 5 s): a store that does not answer in time is
+// answered 503 temporarily_unavailable, so no request waits on a dead
+// database.
+//
 // # Proxies
 //
 // The base string URI comes from r.TLS and r.Host. Behind a reverse proxy,

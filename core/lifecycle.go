@@ -49,12 +49,17 @@ func (p *Provider) RequestTokenHandler() http.Handler {
 	})
 }
 
-func (p *Provider) issueRequestToken(r *http.Request) (*RequestToken, error) {
-	v, err := p.verify(r, kindInitiate)
+func (p *Provider) issueRequestToken(r *http.Request) (_ *RequestToken, err error) {
+	v, err := p.parseRequest(r)
 	if err != nil {
 		return nil, err
 	}
 	defer p.release(v)
+	ctx, call := p.begin(r.Context(), r)
+	defer call.end(&err)
+	if _, err := p.check(ctx, r, v, kindInitiate); err != nil {
+		return nil, err
+	}
 	cb := v.proto.callback
 	if err := checkCallback(cb, v.consumer.CallbackURL); err != nil {
 		return nil, err
@@ -72,7 +77,7 @@ func (p *Provider) issueRequestToken(r *http.Request) (*RequestToken, error) {
 		Token: token, Secret: secret, ConsumerKey: v.consumer.Key, Callback: cb,
 		Scopes: scopes, State: StatePending, CreatedAt: now, ExpiresAt: now.Add(p.reqTTL),
 	}
-	if err := p.store.CreateRequestToken(r.Context(), rt); err != nil {
+	if err := p.store.CreateRequestToken(ctx, rt); err != nil {
 		return nil, storeError(err)
 	}
 	return rt, nil
@@ -202,12 +207,17 @@ func (p *Provider) AccessTokenHandler() http.Handler {
 	})
 }
 
-func (p *Provider) exchange(r *http.Request) (*AccessToken, error) {
-	v, err := p.verify(r, kindExchange)
+func (p *Provider) exchange(r *http.Request) (_ *AccessToken, err error) {
+	v, err := p.parseRequest(r)
 	if err != nil {
 		return nil, err
 	}
 	defer p.release(v)
+	ctx, call := p.begin(r.Context(), r)
+	defer call.end(&err)
+	if _, err := p.check(ctx, r, v, kindExchange); err != nil {
+		return nil, err
+	}
 	token, secret, err := p.credentials()
 	if err != nil {
 		return nil, err
@@ -220,7 +230,7 @@ func (p *Provider) exchange(r *http.Request) (*AccessToken, error) {
 	if p.accessTTL > 0 {
 		at.ExpiresAt = now.Add(p.accessTTL)
 	}
-	switch err := p.store.ConsumeRequestToken(r.Context(), v.request.Token, at); {
+	switch err := p.store.ConsumeRequestToken(ctx, v.request.Token, at); {
 	case err == nil:
 		return at, nil
 	case errors.Is(err, ErrConflict):
@@ -251,7 +261,7 @@ func (p *Provider) ParseAuthorization(r *http.Request) (*AuthorizationRequest, e
 	if err != nil {
 		return nil, err
 	}
-	return p.Authorization(r.Context(), token)
+	return p.Authorization(RequestContext(r), token)
 }
 
 // AuthorizationToken returns the oauth_token a consent page's request
@@ -274,7 +284,9 @@ func (p *Provider) AuthorizationToken(r *http.Request) (string, error) {
 // Authorization returns the pending authorization of a request token. An
 // unknown token is 401 token_rejected; one already decided is token_used
 // (or user_refused); an expired one token_expired.
-func (p *Provider) Authorization(ctx context.Context, token string) (*AuthorizationRequest, error) {
+func (p *Provider) Authorization(ctx context.Context, token string) (_ *AuthorizationRequest, err error) {
+	ctx, call := p.begin(ctx, nil)
+	defer call.end(&err)
 	rt, err := p.pendingRequestToken(ctx, token)
 	if err != nil {
 		return nil, err
@@ -335,7 +347,9 @@ type Approval struct {
 // requested is 400 parameter_rejected). A verifier is generated from the
 // provider's randomness. The token is authorized at most once: a second
 // Approve or Deny is 401 token_used.
-func (p *Provider) Approve(ctx context.Context, token, userID string, scopes []string) (*Approval, error) {
+func (p *Provider) Approve(ctx context.Context, token, userID string, scopes []string) (_ *Approval, err error) {
+	ctx, call := p.begin(ctx, nil)
+	defer call.end(&err)
 	if userID == "" {
 		return nil, badRequest(ProblemParameterAbsent, "a user is required to approve")
 	}
@@ -372,6 +386,8 @@ func (p *Provider) Approve(ctx context.Context, token, userID string, scopes []s
 // Deny records the user's refusal; a later exchange is 401 user_refused. It
 // returns the callback URL with denied=TOKEN added, or "" for oob.
 func (p *Provider) Deny(ctx context.Context, token string) (redirectURL string, err error) {
+	ctx, call := p.begin(ctx, nil)
+	defer call.end(&err)
 	rt, err := p.pendingRequestToken(ctx, token)
 	if err != nil {
 		return "", err

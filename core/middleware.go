@@ -33,8 +33,8 @@ func RequireScopes(scopes ...string) AuthOption {
 
 // Authenticate verifies r as opts say (three-legged by default) and checks
 // the required scopes. With Optional and no OAuth parameter in r it returns
-// nil, nil.
-func (p *Provider) Authenticate(r *http.Request, opts ...AuthOption) (*Grant, error) {
+// nil, nil. A 5xx error is reported to Config.OnServerError.
+func (p *Provider) Authenticate(r *http.Request, opts ...AuthOption) (_ *Grant, err error) {
 	var o authOptions
 	for _, opt := range opts {
 		opt(&o)
@@ -54,7 +54,9 @@ func (p *Provider) Authenticate(r *http.Request, opts ...AuthOption) (*Grant, er
 	if o.optional && !sr.anyAuth {
 		return nil, nil
 	}
-	if _, err := p.check(r, sr, kind); err != nil {
+	ctx, call := p.begin(r.Context(), r)
+	defer call.end(&err)
+	if _, err := p.check(ctx, r, sr, kind); err != nil {
 		return nil, err
 	}
 	g := p.grant(sr)

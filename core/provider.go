@@ -31,6 +31,10 @@ const (
 	DefaultTimestampWindow = 5 * time.Minute
 	DefaultRequestTokenTTL = 10 * time.Minute
 	DefaultMaxBodyBytes    = 1 << 20
+	// DefaultStoreTimeout is long enough for any healthy store (a round
+	// trip is well under a millisecond) and short enough that a dead
+	// database answers in seconds.
+	DefaultStoreTimeout = 5 * time.Second
 )
 
 // Config configures a Provider. Only Store is required.
@@ -103,6 +107,37 @@ type Config struct {
 	// Scopes are the permissions the provider knows. With none, scopes are
 	// not used: the scope parameter is refused and grants carry none.
 	Scopes []Scope
+	// StoreTimeout bounds the store calls made for one request (or one call
+	// of a method that takes a context): they share one context, derived
+	// from the request's, that ends StoreTimeout after the provider has
+	// read the request and turns to the store. A store that honours its
+	// context then gives up, and the request is answered 503
+	// temporarily_unavailable. Cleanup, which answers no request, is
+	// bounded by its own context only. Default DefaultStoreTimeout.
+	StoreTimeout time.Duration
+	// OnServerError, when set, is called once for every 5xx answer: a
+	// store failure or timeout, a store at capacity, failing randomness,
+	// any other internal error. It is never called for a 4xx. It gets the
+	// request being answered and err, the *Error about to be answered,
+	// whose Err is the cause; the answer itself never shows the cause.
+	//
+	// The handlers, Middleware, Authenticate, Verify, VerifyTwoLegged and
+	// ParseAuthorization call it with their request. The methods that take
+	// a context (Authorization, Approve, Deny, RegisterConsumer,
+	// AuthorizedApps, RevokeApp, RevokeAccessToken) call it when their
+	// context comes from RequestContext, as the adapters' consent helpers
+	// make it; with another context they only return the error.
+	//
+	// Causes hold no secret: the provider's own name the step that failed,
+	// and a store's are what the store returned. gormstore's wrap the
+	// database driver's message ("gormstore: get consumer: …"), which names
+	// tables and constraints, not statement parameters, with one exception:
+	// a database quotes the offending bytes of a value that is not UTF-8
+	// (PostgreSQL: "invalid byte sequence for encoding \"UTF8\": 0xff"). A failure to
+	// connect names the host, user and database, never the password. Log
+	// err; never render it. It runs on the request's goroutine before the
+	// answer is written, so it should be quick.
+	OnServerError func(r *http.Request, err error)
 }
 
 // ProxyHeaders names the forwarding headers that trusted proxies set.
@@ -137,6 +172,8 @@ type Provider struct {
 	publicURL                       *url.URL
 	scopes                          []Scope
 	scopeNames                      []string
+	timeout                         time.Duration
+	onError                         func(*http.Request, error)
 	// buffers holds *[]byte for signature base strings; requests holds
 	// *signedRequest. Both are reused from request to request.
 	buffers, requests sync.Pool
@@ -167,6 +204,8 @@ func New(cfg Config) (*Provider, error) {
 		maxNonce:     cfg.MaxNonceBytes,
 		maxCallback:  cfg.MaxCallbackBytes,
 		maxParam:     cfg.MaxParamBytes,
+		timeout:      cfg.StoreTimeout,
+		onError:      cfg.OnServerError,
 	}
 	p.buffers.New = func() any { b := make([]byte, 0, 1024); return &b }
 	p.requests.New = func() any { return new(signedRequest) }
@@ -203,8 +242,11 @@ func New(cfg Config) (*Provider, error) {
 	if p.maxParam == 0 {
 		p.maxParam = DefaultMaxParamBytes
 	}
+	if p.timeout == 0 {
+		p.timeout = DefaultStoreTimeout
+	}
 	if p.past < 0 || p.future < 0 || p.reqTTL < 0 || p.accessTTL < 0 || p.maxBody < 0 ||
-		p.maxNonce < 0 || p.maxCallback < 0 || p.maxParam < 0 {
+		p.maxNonce < 0 || p.maxCallback < 0 || p.maxParam < 0 || p.timeout < 0 {
 		return nil, errors.New("oauth1: durations and sizes in Config must not be negative")
 	}
 	names := cfg.SignatureMethods

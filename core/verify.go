@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"net/http"
@@ -43,13 +44,18 @@ func (p *Provider) VerifyTwoLegged(r *http.Request) (*Grant, error) {
 	return p.verifyGrant(r, kindTwoLegged)
 }
 
-func (p *Provider) verifyGrant(r *http.Request, kind verifyKind) (*Grant, error) {
-	v, err := p.verify(r, kind)
+func (p *Provider) verifyGrant(r *http.Request, kind verifyKind) (_ *Grant, err error) {
+	sr, err := p.parseRequest(r)
 	if err != nil {
 		return nil, err
 	}
-	defer p.release(v)
-	return p.grant(v), nil
+	defer p.release(sr)
+	ctx, call := p.begin(r.Context(), r)
+	defer call.end(&err)
+	if _, err := p.check(ctx, r, sr, kind); err != nil {
+		return nil, err
+	}
+	return p.grant(sr), nil
 }
 
 // grant is what a verified request proves.
@@ -63,23 +69,9 @@ func (p *Provider) grant(v *signedRequest) *Grant {
 	return g
 }
 
-// verify parses and checks r as kind says. On success the caller owns the
-// returned request and hands it back with p.release once done with it.
-func (p *Provider) verify(r *http.Request, kind verifyKind) (*signedRequest, error) {
-	sr, err := p.parseRequest(r)
-	if err != nil {
-		return nil, err
-	}
-	v, err := p.check(r, sr, kind)
-	if err != nil {
-		p.release(sr)
-		return nil, err
-	}
-	return v, nil
-}
-
-// check verifies a parsed request and records in sr what it found.
-func (p *Provider) check(r *http.Request, sr *signedRequest, kind verifyKind) (*signedRequest, error) {
+// check verifies a parsed request and records in sr what it found. Its
+// store calls run under ctx (see begin).
+func (p *Provider) check(ctx context.Context, r *http.Request, sr *signedRequest, kind verifyKind) (*signedRequest, error) {
 	var err error
 	pr := &sr.proto
 	if kind == kindTwoLegged && pr.token != "" {
@@ -159,7 +151,6 @@ func (p *Provider) check(r *http.Request, sr *signedRequest, kind verifyKind) (*
 	// Lookups. Unknown keys still cost a full HMAC or PLAINTEXT check, with
 	// dummy secrets, so timing does not tell which keys exist. (RSA needs the
 	// consumer's public key: an unknown consumer is refused without one.)
-	ctx := r.Context()
 	v := sr
 	v.method = m.Name()
 	keys := Keys{ConsumerSecret: p.dummy, TokenSecret: ""}

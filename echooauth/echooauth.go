@@ -173,13 +173,14 @@ func Authorization(c echo.Context, p *core.Provider) (*core.AuthorizationRequest
 // scopes (nil grants all of them). When the consumer gave a callback it
 // answers 302 to it, with oauth_token and oauth_verifier added; for oob it
 // writes nothing and the application shows the returned Verifier. On error
-// nothing is written: render it with p.WriteError or a page of your own.
+// nothing is written: render it with p.WriteError or a page of your own (a
+// 5xx has been reported to core.Config.OnServerError with the request).
 func Approve(c echo.Context, p *core.Provider, userID string, scopes []string) (*core.Approval, error) {
 	token, err := p.AuthorizationToken(c.Request())
 	if err != nil {
 		return nil, err
 	}
-	a, err := p.Approve(c.Request().Context(), token, userID, scopes)
+	a, err := p.Approve(core.RequestContext(c.Request()), token, userID, scopes)
 	if err != nil {
 		return nil, err
 	}
@@ -192,13 +193,14 @@ func Approve(c echo.Context, p *core.Provider, userID string, scopes []string) (
 // Deny records the user's refusal of the request token named by the
 // request's oauth_token. When the consumer gave a callback it answers 302 to
 // it, with denied=TOKEN added, and returns that URL; for oob it writes
-// nothing and returns "". On error nothing is written.
+// nothing and returns "". On error nothing is written (a 5xx has been
+// reported to core.Config.OnServerError with the request).
 func Deny(c echo.Context, p *core.Provider) (redirectURL string, err error) {
 	token, err := p.AuthorizationToken(c.Request())
 	if err != nil {
 		return "", err
 	}
-	u, err := p.Deny(c.Request().Context(), token)
+	u, err := p.Deny(core.RequestContext(c.Request()), token)
 	if err != nil {
 		return "", err
 	}

@@ -148,6 +148,10 @@ func TestRegister(t *testing.T) { adapter().TestRegister(t) }
 // Authorization, Approve and Deny on a consent page.
 func TestConsent(t *testing.T) { adapter().TestConsent(t) }
 
+// A store failure behind Register, Middleware and the consent helpers
+// reaches core.Config.OnServerError with the request.
+func TestServerErrors(t *testing.T) { adapter().TestServerErrors(t) }
+
 // The whole flow scenario on Echo (flowtest.Echo) answers as net/http does.
 func TestFlow(t *testing.T) {
 	flowtest.Compare(t, flowtest.Run(t, flowtest.NetHTTP), flowtest.Run(t, flowtest.Echo))

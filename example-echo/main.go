@@ -35,6 +35,7 @@ func NewRouter(app *demo.App) http.Handler {
 
 	e.GET("/", wrap(app.Index))
 	e.GET("/healthz", wrap(app.Healthz))
+	e.GET("/readyz", wrap(app.Readyz))
 	e.POST("/consumers", wrap(app.RegisterConsumer))
 	e.GET("/login", wrap(app.LoginPage))
 	e.POST("/login", wrap(app.Login))

@@ -42,6 +42,7 @@ func NewRouter(app *demo.App) http.Handler {
 
 	r.GET("/", gin.WrapF(app.Index))
 	r.GET("/healthz", gin.WrapF(app.Healthz))
+	r.GET("/readyz", gin.WrapF(app.Readyz))
 	r.POST("/consumers", gin.WrapF(app.RegisterConsumer))
 	r.GET("/login", gin.WrapF(app.LoginPage))
 	r.POST("/login", gin.WrapF(app.Login))

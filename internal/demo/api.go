@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/go-oauth1/provider/core"
@@ -16,10 +18,38 @@ import (
 // MaxNoteRunes caps the text of a note.
 const MaxNoteRunes = 10000
 
-// Healthz is GET /healthz: 200, body "ok".
+// Healthz is GET /healthz: 200, body "ok", while the process serves
+// (liveness; readiness, which asks the store, is Readyz).
 func (a *App) Healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write([]byte("ok"))
+}
+
+// ReadyTimeout bounds the store's round trip of GET /readyz.
+const ReadyTimeout = time.Second
+
+// Readyz is GET /readyz: 200, body "ok", when the store answers a lookup
+// within ReadyTimeout; otherwise 503 with a short reason (never the
+// database's address or the driver's message; the cause is logged).
+func (a *App) Readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), ReadyTimeout)
+	defer cancel()
+	// A key no consumer has: any answer, found or not, is a round trip
+	// through the store's table.
+	_, err := a.Backend.Store.GetConsumer(ctx, "readyz-probe")
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err != nil && !errors.Is(err, core.ErrNotFound) {
+		reason := "store unavailable"
+		if errors.Is(err, context.DeadlineExceeded) {
+			reason = "store did not answer within " + ReadyTimeout.String()
+		}
+		a.Log.WarnContext(r.Context(), "not ready", "reason", reason, "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte(reason))
+		return
+	}
 	_, _ = w.Write([]byte("ok"))
 }
 
@@ -44,7 +74,7 @@ func (a *App) RegisterConsumer(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	c, err := a.Provider.RegisterConsumer(r.Context(), core.ConsumerRegistration{
+	c, err := a.Provider.RegisterConsumer(core.RequestContext(r), core.ConsumerRegistration{
 		Name:         r.PostFormValue("name"),
 		Owner:        user,
 		CallbackURL:  r.PostFormValue("callback_url"),
@@ -59,8 +89,7 @@ func (a *App) RegisterConsumer(w http.ResponseWriter, r *http.Request) {
 		WriteJSONError(w, http.StatusBadRequest, msg)
 		return
 	}
-	if err != nil {
-		a.Log.ErrorContext(r.Context(), "register consumer", "err", err)
+	if err != nil { // logged by the provider's OnServerError
 		WriteJSONError(w, http.StatusInternalServerError, "internal error")
 		return
 	}
@@ -88,7 +117,7 @@ func (a *App) consumerOwner(w http.ResponseWriter, r *http.Request) (string, boo
 			return unauthorized("wrong user name or password")
 		}
 		if err != nil {
-			a.Log.ErrorContext(r.Context(), "authenticate", "err", err)
+			a.Log.ErrorContext(r.Context(), "authenticate", "method", r.Method, "path", r.URL.Path, "err", err)
 			WriteJSONError(w, http.StatusInternalServerError, "internal error")
 			return "", false
 		}

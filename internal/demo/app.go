@@ -64,7 +64,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger, opts Options) (*App
 	if err != nil {
 		return nil, err
 	}
-	b, err := OpenBackend(ctx, cfg.DatabaseURL)
+	b, err := OpenBackend(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +81,7 @@ func (a *App) open(ctx context.Context, opts Options) error {
 	if a.Backend.DB == nil {
 		a.Users, err = NewMemoryUsers(a.Config.BcryptCost)
 	} else {
-		a.Users, err = NewDBUsers(a.Backend.DB, a.Config.BcryptCost)
+		a.Users, err = NewDBUsers(a.Backend.DB, a.Config.BcryptCost, a.Config.StoreTimeout)
 	}
 	if err != nil {
 		return fmt.Errorf("users table: %w", err)
@@ -97,6 +97,8 @@ func (a *App) open(ctx context.Context, opts Options) error {
 		AllowPlaintextOverHTTP: a.Config.AllowPlaintext,
 		TrustedProxies:         a.Config.TrustedProxies,
 		Scopes:                 Scopes(),
+		StoreTimeout:           a.Config.StoreTimeout,
+		OnServerError:          a.logServerError,
 	})
 	if err != nil {
 		return err
@@ -107,6 +109,17 @@ func (a *App) open(ctx context.Context, opts Options) error {
 	a.Sessions.Origin = a.Provider.Origin // Secure cookies behind a trusted TLS proxy too
 	a.cross = http.NewCrossOriginProtection()
 	return nil
+}
+
+// logServerError is the provider's OnServerError: it logs the cause of a
+// 5xx OAuth answer with the request's method and path (never its query or
+// headers, which may hold OAuth parameters and credentials).
+func (a *App) logServerError(r *http.Request, err error) {
+	a.Log.LogAttrs(r.Context(), slog.LevelError, "oauth server error",
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.Path),
+		slog.String("err", err.Error()),
+	)
 }
 
 // Close closes the database.

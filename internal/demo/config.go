@@ -5,8 +5,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-oauth1/provider/core"
 )
 
 // Defaults of Config, as EXAMPLE_API.md documents them.
@@ -23,6 +26,9 @@ const (
 	// 600,000 rows (0.9 s on PostgreSQL); every 5 minutes it would reach
 	// two windows, 3 million rows a purge. See gormstore's Expiry docs.
 	DefaultJanitorEvery = time.Minute
+	// DefaultMaxConns is the default size of the SQL connection pool
+	// (DB_MAX_CONNS).
+	DefaultMaxConns = 32
 )
 
 // Config is the demo's configuration. ConfigFromEnv reads it from the
@@ -59,6 +65,19 @@ type Config struct {
 	BcryptCost int
 	// LogFormat is "text" (default) or "json" (LOG_FORMAT).
 	LogFormat string
+	// MaxConns sizes the SQL connection pool (DB_MAX_CONNS, a positive
+	// integer). Default DefaultMaxConns. The pool keeps as many idle
+	// connections as it may open, so that a busy service does not open and
+	// close a connection per request (database/sql keeps 2 by default), and
+	// closes a connection idle for 5 minutes. Several instances together
+	// must stay under the database's limit (PostgreSQL's max_connections
+	// is 100 by default).
+	MaxConns int
+	// StoreTimeout bounds the database calls of one request, the OAuth
+	// store's (core.Config.StoreTimeout) and the demo's own (users): a
+	// database that does not answer in time makes the request fail, 503
+	// for OAuth endpoints. Default core.DefaultStoreTimeout.
+	StoreTimeout time.Duration
 }
 
 // User is a demo user to seed.
@@ -101,6 +120,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	default:
 		return Config{}, fmt.Errorf("LOG_FORMAT must be text or json, not %q", c.LogFormat)
 	}
+	if v := strings.TrimSpace(getenv("DB_MAX_CONNS")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxMaxConns {
+			return Config{}, fmt.Errorf("DB_MAX_CONNS must be a whole number from 1 to %d", maxMaxConns)
+		}
+		c.MaxConns = n
+	}
 	return c.withDefaults(), nil
 }
 
@@ -120,8 +146,18 @@ func (c Config) withDefaults() Config {
 	if c.JanitorEvery == 0 {
 		c.JanitorEvery = DefaultJanitorEvery
 	}
+	if c.MaxConns == 0 {
+		c.MaxConns = DefaultMaxConns
+	}
+	if c.StoreTimeout == 0 {
+		c.StoreTimeout = core.DefaultStoreTimeout
+	}
 	return c
 }
+
+// maxMaxConns bounds DB_MAX_CONNS: more connections than this is a typo,
+// or a setting for a connection pooler the demo does not know about.
+const maxMaxConns = 10000
 
 // ParseUsers parses "name:password,name:password". Names are non-empty and
 // unique and hold no ':'; passwords are non-empty.

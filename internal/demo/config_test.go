@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/go-oauth1/provider/core"
 )
 
 func TestConfigFromEnv(t *testing.T) {
@@ -19,7 +21,8 @@ func TestConfigFromEnv(t *testing.T) {
 	}{
 		{name: "defaults", env: nil, check: func(t *testing.T, c Config) {
 			if c.Addr != DefaultAddr || c.DatabaseURL != DefaultDatabaseURL || c.Realm != DefaultRealm ||
-				c.AllowPlaintext || c.SessionKey != nil || c.SessionTTL != DefaultSessionTTL || c.JanitorEvery != DefaultJanitorEvery {
+				c.AllowPlaintext || c.SessionKey != nil || c.SessionTTL != DefaultSessionTTL || c.JanitorEvery != DefaultJanitorEvery ||
+				c.MaxConns != DefaultMaxConns || c.StoreTimeout != core.DefaultStoreTimeout {
 				t.Errorf("defaults: %+v", c)
 			}
 			want := []User{{"alice", "wonderland"}, {"bob", "builder"}}
@@ -30,8 +33,9 @@ func TestConfigFromEnv(t *testing.T) {
 		{name: "everything", env: map[string]string{
 			"ADDR": ":9000", "DATABASE_URL": " memory ", "DEMO_USERS": "carol:a:b, dave:x ,", "OAUTH_REALM": "r",
 			"ALLOW_PLAINTEXT": "1", "TRUSTED_PROXIES": "10.0.0.0/8, ::1", "SESSION_KEY": hex.EncodeToString(key), "LOG_FORMAT": "json",
+			"DB_MAX_CONNS": " 8 ",
 		}, check: func(t *testing.T, c Config) {
-			if c.Addr != ":9000" || c.DatabaseURL != "memory" || c.Realm != "r" || !c.AllowPlaintext || c.LogFormat != "json" ||
+			if c.Addr != ":9000" || c.DatabaseURL != "memory" || c.Realm != "r" || !c.AllowPlaintext || c.LogFormat != "json" || c.MaxConns != 8 ||
 				!bytes.Equal(c.SessionKey, key) || !reflect.DeepEqual(c.TrustedProxies, []string{"10.0.0.0/8", "::1"}) ||
 				!reflect.DeepEqual(c.Users, []User{{"carol", "a:b"}, {"dave", "x"}}) {
 				t.Errorf("config %+v", c)
@@ -53,6 +57,10 @@ func TestConfigFromEnv(t *testing.T) {
 		{name: "repeated user", env: map[string]string{"DEMO_USERS": "a:b,a:c"}, wantErr: "twice"},
 		{name: "no user", env: map[string]string{"DEMO_USERS": " , "}, wantErr: "no user"},
 		{name: "log format", env: map[string]string{"LOG_FORMAT": "xml"}, wantErr: "LOG_FORMAT"},
+		{name: "pool size not a number", env: map[string]string{"DB_MAX_CONNS": "lots"}, wantErr: "DB_MAX_CONNS"},
+		{name: "pool size zero", env: map[string]string{"DB_MAX_CONNS": "0"}, wantErr: "DB_MAX_CONNS"},
+		{name: "pool size negative", env: map[string]string{"DB_MAX_CONNS": "-4"}, wantErr: "DB_MAX_CONNS"},
+		{name: "pool size huge", env: map[string]string{"DB_MAX_CONNS": "1000000"}, wantErr: "DB_MAX_CONNS"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,17 +2,21 @@ package demo_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/go-oauth1/provider/core"
 	"github.com/go-oauth1/provider/internal/demo"
 	"github.com/go-oauth1/provider/internal/demo/demotest"
+	"github.com/go-oauth1/provider/internal/tcpproxy"
 )
 
 // TestContract runs the examples' contract on a plain net/http wiring of
@@ -147,5 +151,85 @@ func TestOpenConcurrently(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// TestServerErrorsLogged: a dropped table makes the OAuth endpoints answer
+// 500 with a generic body, and the log says why, with method and path;
+// /readyz then answers 503 with a short reason.
+func TestServerErrorsLogged(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		url   func(testing.TB) string
+		cause string // what the database says, in the JSON log
+	}{
+		{"sqlite", demotest.SQLiteURL, "no such table: oauth1_consumers"},
+		{"postgres", demotest.PostgresURL, `relation \"oauth1_consumers\" does not exist`},
+		{"mysql", demotest.MySQLURL, "oauth1_consumers' doesn't exist"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := demotest.Start(t, demotest.Config(tc.url(t)), demotest.NewServeMux)
+			c := demotest.NewClient(t, env.URL)
+			cons := c.RegisterConsumer(demotest.Alice, url.Values{"name": {"App"}})
+			if r := c.Get("/readyz"); r.Status != http.StatusOK || r.Body != "ok" {
+				t.Fatalf("GET /readyz = %d %q, want 200 ok", r.Status, r.Body)
+			}
+			if err := env.App.Backend.DB.Exec("DROP TABLE oauth1_consumers").Error; err != nil {
+				t.Fatal(err)
+			}
+			r := c.Signed(demotest.Signer(cons, "", ""), http.MethodGet, "/api/ping", nil)
+			if r.Status != http.StatusInternalServerError || r.Body != "oauth_problem=server_error" {
+				t.Errorf("GET /api/ping = %d %q, want 500 oauth_problem=server_error", r.Status, r.Body)
+			}
+			if r := c.Get("/readyz"); r.Status != http.StatusServiceUnavailable || r.Body != "store unavailable" {
+				t.Errorf("GET /readyz = %d %q, want 503 store unavailable", r.Status, r.Body)
+			}
+			logs := env.Logs.String()
+			for _, want := range []string{
+				`"msg":"oauth server error","method":"GET","path":"/api/ping","err":"oauth1: server_error: gormstore: `,
+				tc.cause,
+				`"msg":"not ready"`,
+			} {
+				if !strings.Contains(logs, want) {
+					t.Errorf("log lacks %s:\n%s", want, logs)
+				}
+			}
+			if strings.Contains(logs, cons.Secret) {
+				t.Error("log holds the consumer secret")
+			}
+		})
+	}
+}
+
+// TestMySQLDriverLogsToSlog: the MySQL driver's own messages (here, an
+// idle connection the server dropped) go to the App's logger, not to
+// stderr.
+func TestMySQLDriverLogsToSlog(t *testing.T) {
+	u, err := url.Parse(demotest.MySQLURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := tcpproxy.Start(t, u.Host)
+	u.Host = proxy.Addr()
+	logs := &demotest.SyncBuffer{}
+	ctx := context.Background()
+	b, err := demo.OpenBackend(ctx, demo.Config{DatabaseURL: u.String()}, demo.NewLogger(logs, "json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	// An idle connection stays in the pool; the cut closes its other end.
+	if _, err := b.Store.GetConsumer(ctx, "x"); !errors.Is(err, core.ErrNotFound) {
+		t.Fatalf("GetConsumer = %v, want ErrNotFound", err)
+	}
+	proxy.Cut()
+	if err := proxy.Restore(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Store.GetConsumer(ctx, "x"); !errors.Is(err, core.ErrNotFound) {
+		t.Fatalf("GetConsumer after the cut = %v, want ErrNotFound (on a new connection)", err)
+	}
+	if l := logs.String(); !strings.Contains(l, `"msg":"mysql driver"`) {
+		t.Errorf("the driver logged nothing through slog: %q", l)
 	}
 }

@@ -46,5 +46,5 @@ func ExampleSafeNext() {
 func ExampleMySQLDSN() {
 	dsn, err := demo.MySQLDSN("mysql://root@127.0.0.1:3306/test")
 	fmt.Println(dsn, err)
-	// Output: root@tcp(127.0.0.1:3306)/test?parseTime=true <nil>
+	// Output: root@tcp(127.0.0.1:3306)/test?parseTime=true&readTimeout=30s&timeout=5s&writeTimeout=30s <nil>
 }

@@ -60,8 +60,17 @@ func (a *App) loginForm(w http.ResponseWriter, r *http.Request, status int, d *p
 	a.render(w, status, "login", d)
 }
 
+// serverError logs err, what failed while answering r, and renders the
+// 500 page.
 func (a *App) serverError(w http.ResponseWriter, r *http.Request, what string, err error) {
 	a.Log.ErrorContext(r.Context(), what, "method", r.Method, "path", r.URL.Path, "err", err)
+	a.serverErrorPage(w)
+}
+
+// serverErrorPage renders the 500 page for a failure already logged: the
+// provider's, which its OnServerError logs when called with
+// core.RequestContext(r).
+func (a *App) serverErrorPage(w http.ResponseWriter) {
 	a.errorPage(w, http.StatusInternalServerError, "Something went wrong", "The server failed to answer. Please try again later.")
 }
 
@@ -71,11 +80,12 @@ func (a *App) forbidden(w http.ResponseWriter) {
 }
 
 // authorizationError answers a failed lookup or decision on a request
-// token: a page saying why for a bad token, a generic 500 otherwise.
-func (a *App) authorizationError(w http.ResponseWriter, r *http.Request, err error) {
+// token: a page saying why for a bad token, a generic 500 otherwise (the
+// provider logged its cause).
+func (a *App) authorizationError(w http.ResponseWriter, err error) {
 	e := core.AsError(err)
 	if e.Status >= 500 {
-		a.serverError(w, r, "authorization", err)
+		a.serverErrorPage(w)
 		return
 	}
 	msg := e.Advice
@@ -145,7 +155,7 @@ func (a *App) Logout(w http.ResponseWriter, r *http.Request) {
 func (a *App) AuthorizePage(w http.ResponseWriter, r *http.Request) {
 	ar, err := a.Provider.ParseAuthorization(r)
 	if err != nil {
-		a.authorizationError(w, r, err)
+		a.authorizationError(w, err)
 		return
 	}
 	sess, ok := a.userSession(r)
@@ -203,17 +213,18 @@ func (a *App) AuthorizeDecision(w http.ResponseWriter, r *http.Request) {
 		a.errorPage(w, http.StatusBadRequest, "Bad request", "The form names no request token (oauth_token).")
 		return
 	}
-	ar, err := a.Provider.Authorization(r.Context(), token)
+	ctx := core.RequestContext(r) // 5xx causes go to OnServerError with r
+	ar, err := a.Provider.Authorization(ctx, token)
 	if err != nil {
-		a.authorizationError(w, r, err)
+		a.authorizationError(w, err)
 		return
 	}
 	d := &pageData{User: sess.User, CSRF: a.Sessions.CSRFToken(sess), Consumer: ar.Consumer.Name}
 	switch r.PostFormValue("action") {
 	case "approve":
-		ap, err := a.Provider.Approve(r.Context(), token, sess.User, nil)
+		ap, err := a.Provider.Approve(ctx, token, sess.User, nil)
 		if err != nil {
-			a.authorizationError(w, r, err)
+			a.authorizationError(w, err)
 			return
 		}
 		a.Log.InfoContext(r.Context(), "authorization approved", "user", sess.User, "consumer_key", ar.Consumer.Key)
@@ -224,9 +235,9 @@ func (a *App) AuthorizeDecision(w http.ResponseWriter, r *http.Request) {
 		}
 		redirect(w, ap.RedirectURL, http.StatusFound)
 	case "deny":
-		to, err := a.Provider.Deny(r.Context(), token)
+		to, err := a.Provider.Deny(ctx, token)
 		if err != nil {
-			a.authorizationError(w, r, err)
+			a.authorizationError(w, err)
 			return
 		}
 		a.Log.InfoContext(r.Context(), "authorization denied", "user", sess.User, "consumer_key", ar.Consumer.Key)
@@ -250,9 +261,9 @@ func (a *App) Apps(w http.ResponseWriter, r *http.Request) {
 		redirect(w, "/login?next="+url.QueryEscape(r.URL.Path), http.StatusSeeOther)
 		return
 	}
-	apps, err := a.Provider.AuthorizedApps(r.Context(), sess.User)
-	if err != nil {
-		a.serverError(w, r, "list authorized apps", err)
+	apps, err := a.Provider.AuthorizedApps(core.RequestContext(r), sess.User)
+	if err != nil { // logged by OnServerError
+		a.serverErrorPage(w)
 		return
 	}
 	d := &pageData{Title: "Your apps", User: sess.User, CSRF: a.Sessions.CSRFToken(sess)}
@@ -293,13 +304,13 @@ func (a *App) RevokeApp(w http.ResponseWriter, r *http.Request) {
 		a.errorPage(w, http.StatusBadRequest, "Bad request", "The form names no application (consumer_key).")
 		return
 	}
-	err := a.Provider.RevokeApp(r.Context(), sess.User, key)
+	err := a.Provider.RevokeApp(core.RequestContext(r), sess.User, key)
 	if errors.Is(err, core.ErrNotFound) {
 		a.errorPage(w, http.StatusNotFound, "Not found", "You have not authorized that application.")
 		return
 	}
-	if err != nil {
-		a.serverError(w, r, "revoke app", err)
+	if err != nil { // logged by OnServerError
+		a.serverErrorPage(w)
 		return
 	}
 	a.Log.InfoContext(r.Context(), "app revoked", "user", sess.User, "consumer_key", key)

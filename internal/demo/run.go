@@ -100,7 +100,11 @@ func (a *App) RunJanitor(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			n, err := a.Provider.Cleanup(ctx)
+			// A round never outlasts the interval, even on a database
+			// that stopped answering.
+			cctx, cancel := context.WithTimeout(ctx, a.Config.JanitorEvery)
+			n, err := a.Provider.Cleanup(cctx)
+			cancel()
 			if err != nil && ctx.Err() == nil {
 				a.Log.Warn("cleanup", "err", err)
 			} else if n > 0 {

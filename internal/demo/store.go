@@ -2,11 +2,15 @@ package demo
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/glebarez/sqlite"
 	"github.com/go-sql-driver/mysql"
@@ -49,12 +53,18 @@ func (b *Backend) Close() error {
 	return sqlDB.Close()
 }
 
-// OpenBackend opens the store databaseURL names (see Config.DatabaseURL)
-// and migrates its tables, the demo's users table included, with
-// gormstore's Migrate: safe when several replicas start at once. Errors
-// never hold the URL, which may hold a password.
-func OpenBackend(ctx context.Context, databaseURL string) (*Backend, error) {
-	kind, dialector, err := Dialector(databaseURL)
+// connMaxIdleTime is how long an idle connection of the pool is kept.
+const connMaxIdleTime = 5 * time.Minute
+
+// OpenBackend opens the store cfg.DatabaseURL names (see
+// Config.DatabaseURL), sizes its connection pool (Config.MaxConns) and
+// migrates its tables, the demo's users table included, with gormstore's
+// Migrate: safe when several replicas start at once. The MySQL driver's
+// own messages go to log. Errors never hold the URL, which may hold a
+// password.
+func OpenBackend(ctx context.Context, cfg Config, log *slog.Logger) (*Backend, error) {
+	cfg = cfg.withDefaults()
+	kind, dialector, err := Dialector(cfg.DatabaseURL, log)
 	if err != nil {
 		return nil, err
 	}
@@ -70,6 +80,17 @@ func OpenBackend(ctx context.Context, databaseURL string) (*Backend, error) {
 		return nil, fmt.Errorf("open %s database: %w", kind, err)
 	}
 	b := &Backend{Kind: kind, DB: db}
+	sqlDB, err := db.DB()
+	if err != nil {
+		b.Close()
+		return nil, err
+	}
+	// As many idle connections as open ones: with database/sql's default
+	// of 2 idle, a busy service opens and closes a connection for most
+	// requests.
+	sqlDB.SetMaxOpenConns(cfg.MaxConns)
+	sqlDB.SetMaxIdleConns(cfg.MaxConns)
+	sqlDB.SetConnMaxIdleTime(connMaxIdleTime)
 	store := gormstore.New(db)
 	if err := store.Migrate(ctx, &userRow{}); err != nil {
 		b.Close()
@@ -83,21 +104,37 @@ func OpenBackend(ctx context.Context, databaseURL string) (*Backend, error) {
 // database, its GORM dialector:
 //
 //   - "memory": the in-memory store (no dialector);
-//   - postgres://… or postgresql://…: PostgreSQL, the URL given to pgx;
-//   - mysql://… or mariadb://…: MySQL or MariaDB (see MySQLDSN);
+//   - postgres://… or postgresql://…: PostgreSQL, the URL given to pgx with
+//     a connect timeout (see PostgresDSN);
+//   - mysql://… or mariadb://…: MySQL or MariaDB (see MySQLDSN), whose
+//     driver logs to log (a nil log discards);
 //   - anything else (file:… or a path): SQLite, with WAL, a busy timeout
 //     and immediate transactions added to the DSN.
-func Dialector(databaseURL string) (kind string, d gorm.Dialector, err error) {
+func Dialector(databaseURL string, log *slog.Logger) (kind string, d gorm.Dialector, err error) {
 	scheme, _, _ := strings.Cut(databaseURL, "://")
 	switch strings.ToLower(scheme) {
 	case "postgres", "postgresql":
-		return KindPostgres, postgres.Open(databaseURL), nil
+		return KindPostgres, postgres.Open(PostgresDSN(databaseURL)), nil
 	case "mysql", "mariadb":
-		dsn, err := MySQLDSN(databaseURL)
+		cfg, err := mysqlConfig(databaseURL)
 		if err != nil {
 			return "", nil, err
 		}
-		return KindMySQL, gormmysql.Open(dsn), nil
+		// The driver's own log (a connection lost, a bad packet) goes to
+		// slog through this connector's Logger, not to its default, which
+		// writes to stderr. Per connector rather than the process-wide
+		// mysql.SetLogger: nothing global to set, and each App logs to its
+		// own logger.
+		if log == nil {
+			log = slog.New(slog.DiscardHandler)
+		}
+		cfg.Logger = mysqlLog{log}
+		conn, err := mysql.NewConnector(cfg)
+		if err != nil {
+			return "", nil, fmt.Errorf("DATABASE_URL mysql://… parameters: %w", err)
+		}
+		// GORM closes the pool if it cannot start on it.
+		return KindMySQL, gormmysql.New(gormmysql.Config{Conn: sql.OpenDB(conn), DSNConfig: cfg}), nil
 	}
 	if databaseURL == "memory" {
 		return KindMemory, nil, nil
@@ -119,27 +156,81 @@ func SQLiteDSN(dsn string) string {
 	return dsn + sep + "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_txlock=immediate"
 }
 
+// ConnectTimeout bounds the opening of a database connection, unless the
+// URL sets its own (PostgreSQL connect_timeout, MySQL timeout): a
+// database that is down fails a request in seconds instead of the
+// operating system's minutes.
+const ConnectTimeout = 5 * time.Second
+
+// IOTimeout is the MySQL driver's readTimeout and writeTimeout, unless the
+// URL sets them: no read or write on a connection waits longer, whatever
+// the context says (migrations and the janitor have no other deadline).
+const IOTimeout = 30 * time.Second
+
+// PostgresDSN adds connect_timeout (ConnectTimeout) to a postgres:// URL
+// that sets none. A URL that does not parse is returned as it is.
+func PostgresDSN(databaseURL string) string {
+	u, err := url.Parse(databaseURL)
+	if err != nil {
+		return databaseURL
+	}
+	q := u.Query()
+	if q.Has("connect_timeout") {
+		return databaseURL
+	}
+	q.Set("connect_timeout", strconv.Itoa(int(ConnectTimeout/time.Second)))
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// mysqlLog hands the MySQL driver's messages to slog.
+type mysqlLog struct{ log *slog.Logger }
+
+// Print implements mysql.Logger.
+func (l mysqlLog) Print(v ...any) {
+	l.log.Warn("mysql driver", "detail", fmt.Sprint(v...))
+}
+
 // MySQLDSN converts mysql://user:password@host:port/dbname?param=value (or
 // mariadb://…) to the DSN of github.com/go-sql-driver/mysql, with
-// parseTime=true (the store keeps times) and, unless the URL sets loc,
-// loc=UTC. The port defaults to 3306; the query's parameters are kept. Errors never hold the password.
+// parseTime=true (the store keeps times) and, unless the URL sets them,
+// loc=UTC, timeout=ConnectTimeout, and readTimeout and writeTimeout of
+// IOTimeout. The port defaults to 3306; the query's parameters are kept.
+// Errors never hold the password.
 func MySQLDSN(rawURL string) (string, error) {
+	cfg, err := mysqlConfig(rawURL)
+	if err != nil {
+		return "", err
+	}
+	return cfg.FormatDSN(), nil
+}
+
+// mysqlConfig is MySQLDSN's configuration of the driver.
+func mysqlConfig(rawURL string) (*mysql.Config, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return "", errors.New("DATABASE_URL is not a valid mysql:// URL")
+		return nil, errors.New("DATABASE_URL is not a valid mysql:// URL")
 	}
 	if u.Host == "" {
-		return "", errors.New("DATABASE_URL mysql://… needs a host")
+		return nil, errors.New("DATABASE_URL mysql://… needs a host")
 	}
 	// Let the driver read the query's parameters, as it would from a DSN.
 	q := u.Query()
 	q.Del("parseTime")
-	if !q.Has("loc") {
-		q.Set("loc", "UTC")
+	defaults := map[string]string{
+		"loc":          "UTC",
+		"timeout":      ConnectTimeout.String(),
+		"readTimeout":  IOTimeout.String(),
+		"writeTimeout": IOTimeout.String(),
+	}
+	for k, v := range defaults {
+		if !q.Has(k) {
+			q.Set(k, v)
+		}
 	}
 	cfg, err := mysql.ParseDSN("/?" + q.Encode())
 	if err != nil {
-		return "", fmt.Errorf("DATABASE_URL mysql://… parameters: %w", err)
+		return nil, fmt.Errorf("DATABASE_URL mysql://… parameters: %w", err)
 	}
 	if u.User != nil {
 		cfg.User = u.User.Username()
@@ -152,5 +243,5 @@ func MySQLDSN(rawURL string) (string, error) {
 	}
 	cfg.DBName = strings.TrimPrefix(u.Path, "/")
 	cfg.ParseTime = true
-	return cfg.FormatDSN(), nil
+	return cfg, nil
 }

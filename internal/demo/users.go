@@ -51,9 +51,14 @@ func NewMemoryUsers(cost int) (*Users, error) {
 }
 
 // NewDBUsers returns Users kept in db's demo_users table, which OpenBackend
-// migrates. cost is the bcrypt cost; zero means bcrypt.DefaultCost.
-func NewDBUsers(db *gorm.DB, cost int) (*Users, error) {
-	return newUsers(dbPasswords{db: db}, cost)
+// migrates. cost is the bcrypt cost; zero means bcrypt.DefaultCost. Each
+// query gets at most timeout (a positive duration) on top of its context's
+// own deadline.
+func NewDBUsers(db *gorm.DB, cost int, timeout time.Duration) (*Users, error) {
+	if timeout <= 0 {
+		return nil, errors.New("demo: the users' query timeout must be positive")
+	}
+	return newUsers(dbPasswords{db: db, timeout: timeout}, cost)
 }
 
 func newUsers(s passwordStore, cost int) (*Users, error) {
@@ -127,9 +132,14 @@ func (s *memPasswords) setHash(_ context.Context, name, h string) error {
 	return nil
 }
 
-type dbPasswords struct{ db *gorm.DB }
+type dbPasswords struct {
+	db      *gorm.DB
+	timeout time.Duration
+}
 
 func (s dbPasswords) hash(ctx context.Context, name string) (string, bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
 	var rows []userRow
 	err := s.db.WithContext(ctx).Where("name = ?", name).Limit(1).Find(&rows).Error
 	if err != nil || len(rows) == 0 {
@@ -139,6 +149,8 @@ func (s dbPasswords) hash(ctx context.Context, name string) (string, bool, error
 }
 
 func (s dbPasswords) setHash(ctx context.Context, name, h string) error {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
 	return s.db.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "name"}},
 		DoUpdates: clause.AssignmentColumns([]string{"password_hash", "updated_at"}),

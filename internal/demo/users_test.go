@@ -5,18 +5,19 @@ import (
 	"errors"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 )
 
 func TestUsers(t *testing.T) {
 	ctx := context.Background()
-	b, err := OpenBackend(ctx, filepath.Join(t.TempDir(), "u.db"))
+	b, err := OpenBackend(ctx, Config{DatabaseURL: filepath.Join(t.TempDir(), "u.db")}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	db, err := NewDBUsers(b.DB, bcrypt.MinCost)
+	db, err := NewDBUsers(b.DB, bcrypt.MinCost, time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -94,7 +94,14 @@ type Fixture struct {
 // NewFixture returns a new Fixture; it fails t on error.
 func NewFixture(t testing.TB) *Fixture {
 	t.Helper()
-	p, err := core.New(core.Config{Store: memstore.New(), Realm: "test", Clock: fixtureClock{}, Scopes: Scopes()})
+	return newFixture(t, core.Config{Store: memstore.New()})
+}
+
+// newFixture is NewFixture on cfg's store, with cfg's OnServerError.
+func newFixture(t testing.TB, cfg core.Config) *Fixture {
+	t.Helper()
+	cfg.Realm, cfg.Clock, cfg.Scopes = "test", fixtureClock{}, Scopes()
+	p, err := core.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,14 +1,19 @@
 package flowtest
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/go-oauth1/provider/core"
+	"github.com/go-oauth1/provider/core/memstore"
 )
 
 // The adapter suite: what every framework adapter must do, one method per
@@ -357,4 +362,88 @@ func (a Adapter[O, RO]) TestConsent(t *testing.T) {
 			}
 		}
 	})
+}
+
+// errDatabaseDown is the cause brokenStore fails with.
+var errDatabaseDown = errors.New("database down")
+
+// brokenStore is a memstore whose lookups and consent decisions fail with
+// errDatabaseDown once down is set.
+type brokenStore struct {
+	core.Store
+	down atomic.Bool
+}
+
+func (s *brokenStore) GetConsumer(ctx context.Context, key string) (*core.Consumer, error) {
+	if s.down.Load() {
+		return nil, errDatabaseDown
+	}
+	return s.Store.GetConsumer(ctx, key)
+}
+
+func (s *brokenStore) GetRequestToken(ctx context.Context, token string) (*core.RequestToken, error) {
+	if s.down.Load() {
+		return nil, errDatabaseDown
+	}
+	return s.Store.GetRequestToken(ctx, token)
+}
+
+// TestServerErrors checks that a store failure behind Register's
+// endpoints, Middleware and the consent helpers is a 500 whose cause
+// reaches core.Config.OnServerError once, with the request.
+func (a Adapter[O, RO]) TestServerErrors(t *testing.T) {
+	store := &brokenStore{Store: memstore.New()}
+	var mu sync.Mutex
+	var got []string // "METHOD path: cause"
+	f := newFixture(t, core.Config{Store: store, OnServerError: func(r *http.Request, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !errors.Is(err, errDatabaseDown) {
+			t.Errorf("OnServerError got %v, want the store's cause", err)
+		}
+		got = append(got, r.Method+" "+r.URL.Path)
+	}})
+	tokens := a.Register(f.Provider, "")
+	w := Record(tokens, f.Request(t, "POST", "/request_token", "", core.Param{Key: "oauth_callback", Value: core.OOB}))
+	rt, _ := url.ParseQuery(w.Body.String())
+	if w.Code != 200 || rt.Get("oauth_token") == "" {
+		t.Fatalf("request_token: %d %q", w.Code, w.Body)
+	}
+	app := a.Serve(f.Provider, append(consentPage[O](), Route[O]{Method: "GET", Path: "/r", Handle: whoami})...)
+	store.down.Store(true)
+
+	consent := func(action string) *http.Request {
+		form := url.Values{"oauth_token": {rt.Get("oauth_token")}, "action": {action}}
+		r := httptest.NewRequest("POST", "/authorize", strings.NewReader(form.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return r
+	}
+	tests := []struct {
+		name string
+		h    http.Handler
+		r    *http.Request
+	}{
+		{"request_token", tokens, f.Request(t, "POST", "/request_token", "", core.Param{Key: "oauth_callback", Value: core.OOB})},
+		{"access_token", tokens, f.Request(t, "POST", "/access_token", rt.Get("oauth_token"), core.Param{Key: "oauth_verifier", Value: "v"})},
+		{"middleware", app, f.Request(t, "GET", "/r", "alice-token")},
+		{"authorization", app, httptest.NewRequest("GET", "/authorize?oauth_token="+rt.Get("oauth_token"), nil)},
+		{"approve", app, consent("approve")},
+		{"deny", app, consent("deny")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mu.Lock()
+			got = nil
+			mu.Unlock()
+			w := Record(tt.h, tt.r)
+			if w.Code != http.StatusInternalServerError || w.Body.String() != "oauth_problem=server_error" {
+				t.Errorf("answer %d %q, want 500 oauth_problem=server_error", w.Code, w.Body)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if want := tt.r.Method + " " + tt.r.URL.Path; len(got) != 1 || got[0] != want {
+				t.Errorf("OnServerError calls %q, want one for %q", got, want)
+			}
+		})
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-oauth1/provider/core"
 	"github.com/go-oauth1/provider/core/oauthtest"
@@ -44,18 +45,25 @@ func (r *Response) Problem() string {
 }
 
 // Client is one user agent: it keeps cookies (a browser session) and never
-// follows redirects, so tests see every 302 and 303.
+// follows redirects, so tests see every 302 and 303. A request that gets
+// no answer within ClientTimeout fails the test.
 type Client struct {
 	t    testing.TB
 	base string
 	hc   *http.Client
 }
 
+// ClientTimeout is how long a Client waits for an answer: far longer than
+// any request of a healthy service, or of one whose database is down
+// (core.DefaultStoreTimeout).
+const ClientTimeout = time.Minute
+
 // NewClient returns a Client for the server at base.
 func NewClient(t testing.TB, base string) *Client {
 	jar, err := cookiejar.New(nil)
 	must(t, err, "cookie jar")
 	return &Client{t: t, base: base, hc: &http.Client{
+		Timeout:       ClientTimeout,
 		Jar:           jar,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}

@@ -21,9 +21,10 @@ const CallbackURL = "http://127.0.0.1:9/callback"
 // Run runs the contract scenario against newRouter on SQLite (then a
 // second start on the same file), on the in-memory store, on PostgreSQL
 // when CI or EXAMPLE_POSTGRES_DSN is set, and on MySQL/MariaDB when
-// EXAMPLE_MYSQL_URL is set; then the checks of one setting each: the
-// client address the log shows (forged X-Forwarded-For ignored unless the
-// peer is a trusted proxy) and ALLOW_PLAINTEXT.
+// EXAMPLE_MYSQL_URL is set, and on each of these two the Outage scenario;
+// then the checks of one setting each: the client address the log shows
+// (forged X-Forwarded-For ignored unless the peer is a trusted proxy) and
+// ALLOW_PLAINTEXT.
 func Run(t *testing.T, newRouter func(*demo.App) http.Handler) {
 	t.Run("sqlite", func(t *testing.T) {
 		t.Parallel()
@@ -46,6 +47,14 @@ func Run(t *testing.T, newRouter func(*demo.App) http.Handler) {
 		db := MySQLURL(t)
 		Scenario(t, Start(t, Config(db), newRouter))
 		Restart(t, Config(db), newRouter)
+	})
+	t.Run("postgres outage", func(t *testing.T) {
+		t.Parallel()
+		Outage(t, PostgresURL(t), newRouter)
+	})
+	t.Run("mysql outage", func(t *testing.T) {
+		t.Parallel()
+		Outage(t, MySQLURL(t), newRouter)
 	})
 	t.Run("client_addr", func(t *testing.T) {
 		t.Parallel()
@@ -132,6 +141,7 @@ func Scenario(t *testing.T, env *Env) {
 		run  func(*testing.T, *scenario)
 	}{
 		{"healthz", stepHealthz},
+		{"readyz", stepReadyz},
 		{"consumers", stepConsumers},
 		{"request_token", stepRequestToken},
 		{"authorize_page", stepAuthorizePage},
@@ -156,6 +166,16 @@ func stepHealthz(t *testing.T, s *scenario) {
 	}
 	if r := s.anon.Get("/no/such/page"); r.Status != http.StatusNotFound {
 		t.Errorf("GET /no/such/page = %d, want 404", r.Status)
+	}
+}
+
+func stepReadyz(t *testing.T, s *scenario) {
+	r := s.anon.Get("/readyz")
+	if r.Status != http.StatusOK || r.Body != "ok" {
+		t.Errorf("GET /readyz = %d %q, want 200 ok", r.Status, r.Body)
+	}
+	if cc := r.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("GET /readyz Cache-Control = %q, want no-store", cc)
 	}
 }
 

@@ -12,7 +12,11 @@
 // core/oauthtest's Signer. The service's log is captured and checked to
 // hold no secret, token, password or query string, and to name the
 // connection's peer as the client unless it is a trusted proxy (a forged
-// X-Forwarded-For ignored).
+// X-Forwarded-For ignored). On PostgreSQL and MySQL/MariaDB, Run also runs
+// Outage: the database, reached through a proxy (internal/tcpproxy), stops
+// answering and then goes away while the service runs; requests get 5xx
+// within the store deadline, their causes are logged, /readyz turns 503
+// and back to 200, and nothing exchanged before is lost.
 //
 // RunClientIP holds a framework's own client-address helper (Gin's
 // c.ClientIP(), Echo's c.RealIP()) to demo.App.ClientAddr, the one the demo

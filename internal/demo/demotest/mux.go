@@ -21,6 +21,7 @@ func NewServeMux(app *demo.App) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", app.Index)
 	mux.HandleFunc("GET /healthz", app.Healthz)
+	mux.HandleFunc("GET /readyz", app.Readyz)
 	mux.HandleFunc("POST /consumers", app.RegisterConsumer)
 	mux.HandleFunc("GET /login", app.LoginPage)
 	mux.HandleFunc("POST /login", app.Login)
