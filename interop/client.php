@@ -176,7 +176,7 @@ function main(string $base, string $keyFile, string $pubFile, array $known): voi
                     $fn();
                     echo "ok   $label $name\n";
                     return true;
-                } catch (Failed | OAuthException $e) {
+                } catch (Throwable $e) {
                     $why = get_class($e) . ': ' . str_replace("\n", ' ', $e->getMessage());
                     if ($e instanceof OAuthException && $e->lastResponse) {
                         $why .= ' ' . $e->lastResponse;

@@ -170,7 +170,7 @@ def main
         fn.call
         puts "ok   #{label} #{name}"
         true
-      rescue Failed, OAuth::Unauthorized, OAuth::Problem, OpenSSL::PKey::PKeyError, SystemCallError, ArgumentError, JSON::ParserError => e
+      rescue StandardError => e
         why = "#{e.class}: #{e.message}".tr("\n", ' ')
         why += " #{answer(e.request)}" if e.is_a?(OAuth::Unauthorized)
         evidence = nil
