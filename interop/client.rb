@@ -8,12 +8,12 @@
 # printing one line per check ("ok   ruby hmac-sha1 header me", "FAIL ...: why",
 # "skip ...: known library defect"). interop/run drives it.
 require 'cgi'
-require 'set'
 require 'json'
 require 'net/http'
 require 'oauth'
 require 'oauth/signature/plaintext'
 require 'oauth/signature/rsa/sha1'
+require 'set'
 require 'uri'
 
 BASE, KEY_FILE, PUB_FILE = ARGV
