@@ -20,7 +20,7 @@ from requests_oauthlib import OAuth1Session
 
 BASE, KEY_FILE, PUB_FILE = sys.argv[1:4]
 LIB = "python"
-METHODS = ["HMAC-SHA1", "HMAC-SHA256", "HMAC-SHA512", "RSA-SHA1", "RSA-SHA256", "PLAINTEXT"]
+METHODS = ["HMAC-SHA1", "HMAC-SHA256", "HMAC-SHA512", "RSA-SHA1", "RSA-SHA256", "RSA-SHA512", "PLAINTEXT"]
 PLACEMENTS = {"header": "AUTH_HEADER", "query": "QUERY", "body": "BODY"}
 NOTE = "Grüße aus Köln, 東京 ✓ 100% a+b&c=d"
 QUERY = "q=a%20b%C3%A9"

@@ -23,7 +23,7 @@ const libVersion = require('oauth-1.0a/package.json').version;
 
 const [BASE, KEY_FILE, PUB_FILE] = process.argv.slice(2);
 const LIB = 'node';
-const METHODS = ['HMAC-SHA1', 'HMAC-SHA256', 'HMAC-SHA512', 'RSA-SHA1', 'RSA-SHA256', 'PLAINTEXT'];
+const METHODS = ['HMAC-SHA1', 'HMAC-SHA256', 'HMAC-SHA512', 'RSA-SHA1', 'RSA-SHA256', 'RSA-SHA512', 'PLAINTEXT'];
 const PLACEMENTS = ['header', 'query', 'body'];
 const NOTE = 'Grüße aus Köln, 東京 ✓ 100% a+b&c=d';
 const QUERY = 'q=a%20b%C3%A9';
@@ -124,6 +124,7 @@ function hashFunction(method, privateKey) {
     'HMAC-SHA512': hmac('sha512'),
     'RSA-SHA1': rsa('sha1'),
     'RSA-SHA256': rsa('sha256'),
+    'RSA-SHA512': rsa('sha512'),
     PLAINTEXT: undefined, // the library's own: the signing key itself
   }[method];
 }
