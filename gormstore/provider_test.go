@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-oauth1/provider/core"
 	"github.com/go-oauth1/provider/core/oauthtest"
+	"github.com/go-oauth1/provider/internal/tcpproxy"
 )
 
 // Provider-level tests: core.Provider on gormstore, as a deployment runs it.
@@ -232,12 +233,12 @@ func (pt *cutPoint) String() string {
 
 // cutter cuts a proxy right before the point it is armed for, once.
 type cutter struct {
-	proxy *tcpProxy
+	proxy *tcpproxy.Proxy
 	armed atomic.Pointer[cutPoint]
 }
 
 // newCutter registers cutter callbacks on db, which s runs on.
-func newCutter(tb testing.TB, db *gorm.DB, s *Store, proxy *tcpProxy) *cutter {
+func newCutter(tb testing.TB, db *gorm.DB, s *Store, proxy *tcpproxy.Proxy) *cutter {
 	tb.Helper()
 	c := &cutter{proxy: proxy}
 	hook := func(op string) func(*gorm.DB) {
@@ -256,7 +257,7 @@ func newCutter(tb testing.TB, db *gorm.DB, s *Store, proxy *tcpProxy) *cutter {
 func (c *cutter) reached(pt cutPoint) {
 	armed := c.armed.Load()
 	if armed != nil && *armed == pt && c.armed.CompareAndSwap(armed, nil) {
-		c.proxy.cut()
+		c.proxy.Cut()
 	}
 }
 
@@ -276,7 +277,7 @@ func (s cutStore) UseNonce(ctx context.Context, n core.Nonce) error {
 // arm makes the cutter cut before the statement pt; nil cuts at once.
 func (c *cutter) arm(pt *cutPoint) {
 	if pt == nil {
-		c.proxy.cut()
+		c.proxy.Cut()
 		return
 	}
 	c.armed.Store(pt)
@@ -299,8 +300,8 @@ func TestProviderConnectionCut(t *testing.T) {
 			direct := newTestStore(t, d)
 			seedProvider(t, direct)
 			authorizedToken(t, direct, "rt") // of alice, verifier "verifier"
-			proxy := newTCPProxy(t, d.addr)
-			db := d.connect(t, proxy.addr)
+			proxy := tcpproxy.Start(t, d.addr)
+			db := d.connect(t, proxy.Addr())
 			s := New(db)
 			cut := newCutter(t, db, s, proxy)
 			p := newTestProvider(t, cut.store(s))
@@ -321,7 +322,7 @@ func TestProviderConnectionCut(t *testing.T) {
 			}
 			restore := func() {
 				t.Helper()
-				must(t, "restore", proxy.restore())
+				must(t, "restore", proxy.Restore())
 				if err := verify(); err != nil {
 					t.Errorf("Verify after restore: %v", err)
 				}
