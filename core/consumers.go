@@ -130,7 +130,7 @@ func (p *Provider) AuthorizedApps(ctx context.Context, userID string) (_ []Autho
 }
 
 // RevokeApp revokes every access token userID holds for consumerKey; they
-// stop verifying at once. With none to revoke it returns ErrNotFound.
+// stop verifying at once (on other instances, within Config.LookupCacheTTL). With none to revoke it returns ErrNotFound.
 func (p *Provider) RevokeApp(ctx context.Context, userID, consumerKey string) (err error) {
 	ctx, call := p.begin(ctx, nil)
 	defer call.end(&err)
@@ -143,6 +143,7 @@ func (p *Provider) RevokeApp(ctx context.Context, userID, consumerKey string) (e
 		if t.ConsumerKey != consumerKey || t.Revoked {
 			continue
 		}
+		p.cache.forget(t.Token)
 		if err := p.store.RevokeAccessToken(ctx, t.Token); err != nil {
 			return storeError(err)
 		}
@@ -158,6 +159,7 @@ func (p *Provider) RevokeApp(ctx context.Context, userID, consumerKey string) (e
 func (p *Provider) RevokeAccessToken(ctx context.Context, token string) (err error) {
 	ctx, call := p.begin(ctx, nil)
 	defer call.end(&err)
+	p.cache.forget(token)
 	err = p.store.RevokeAccessToken(ctx, token)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return storeError(err)

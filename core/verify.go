@@ -153,49 +153,21 @@ func (p *Provider) check(ctx context.Context, r *http.Request, sr *signedRequest
 	// consumer's public key: an unknown consumer is refused without one.)
 	v := sr
 	v.method = m.Name()
+	tokenKnown, err := p.lookup(ctx, now, kind, sr)
+	if err != nil {
+		return nil, err
+	}
 	keys := Keys{ConsumerSecret: p.dummy, TokenSecret: ""}
-	tokenKnown := true
-	if both, ok := p.store.(ConsumerAccessTokenGetter); ok && kind == kindProtected {
-		// One call; each record missing is nil (and the error ErrNotFound).
-		v.consumer, v.access, err = both.GetConsumerAndAccessToken(ctx, pr.consumerKey, pr.token)
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return nil, storeError(err)
-		}
-		if v.consumer != nil {
-			keys.ConsumerSecret = v.consumer.Secret
-		}
-		if v.access != nil {
-			keys.TokenSecret = v.access.Secret
-		} else {
-			tokenKnown, keys.TokenSecret = false, p.dummy
-		}
-	} else {
-		v.consumer, err = p.store.GetConsumer(ctx, pr.consumerKey)
-		switch {
-		case err == nil:
-			keys.ConsumerSecret = v.consumer.Secret
-		case !errors.Is(err, ErrNotFound):
-			return nil, storeError(err)
-		}
-		switch kind {
-		case kindProtected:
-			v.access, err = p.store.GetAccessToken(ctx, pr.token)
-			if err == nil {
-				keys.TokenSecret = v.access.Secret
-			}
-		case kindExchange:
-			v.request, err = p.store.GetRequestToken(ctx, pr.token)
-			if err == nil {
-				keys.TokenSecret = v.request.Secret
-			}
-		}
-		switch {
-		case err == nil:
-		case errors.Is(err, ErrNotFound):
-			tokenKnown, keys.TokenSecret = false, p.dummy
-		default:
-			return nil, storeError(err)
-		}
+	if v.consumer != nil {
+		keys.ConsumerSecret = v.consumer.Secret
+	}
+	switch {
+	case !tokenKnown:
+		keys.TokenSecret = p.dummy
+	case v.access != nil:
+		keys.TokenSecret = v.access.Secret
+	case v.request != nil:
+		keys.TokenSecret = v.request.Secret
 	}
 	if isRSA(m) && v.consumer != nil {
 		if v.consumer.RSAPublicKey == "" {
@@ -261,6 +233,64 @@ func (p *Provider) check(ctx context.Context, r *http.Request, sr *signedRequest
 		}
 	}
 	return v, nil
+}
+
+// lookup finds the consumer and the token a request names and records
+// them in sr: from the lookup cache when it holds all that kind needs
+// (Config.LookupCacheTTL), else from the store, in one call when the store
+// offers ConsumerAccessTokenGetter. An unknown consumer stays nil;
+// tokenKnown is false when the request names a token the store lacks.
+func (p *Provider) lookup(ctx context.Context, now time.Time, kind verifyKind, sr *signedRequest) (tokenKnown bool, err error) {
+	pr := &sr.proto
+	switch kind {
+	case kindProtected:
+		c, okc := p.cache.consumer(now, pr.consumerKey)
+		a, oka := p.cache.token(now, pr.token)
+		if okc && oka {
+			sr.consumer, sr.access = c, a
+			return true, nil
+		}
+	case kindTwoLegged, kindInitiate:
+		if c, ok := p.cache.consumer(now, pr.consumerKey); ok {
+			sr.consumer = c
+			return true, nil
+		}
+	}
+	defer func() {
+		if err == nil {
+			p.cache.put(now, sr.consumer, sr.access)
+		}
+	}()
+	if both, ok := p.store.(ConsumerAccessTokenGetter); ok && kind == kindProtected {
+		// One call; each record missing is nil (and the error ErrNotFound).
+		sr.consumer, sr.access, err = both.GetConsumerAndAccessToken(ctx, pr.consumerKey, pr.token)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return false, storeError(err)
+		}
+		return sr.access != nil, nil
+	}
+	sr.consumer, err = p.store.GetConsumer(ctx, pr.consumerKey)
+	if err != nil {
+		if !errors.Is(err, ErrNotFound) {
+			return false, storeError(err)
+		}
+		sr.consumer = nil
+	}
+	err = nil
+	switch kind {
+	case kindProtected:
+		sr.access, err = p.store.GetAccessToken(ctx, pr.token)
+	case kindExchange:
+		sr.request, err = p.store.GetRequestToken(ctx, pr.token)
+	}
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, ErrNotFound):
+		sr.access, sr.request = nil, nil
+		return false, nil
+	}
+	return false, storeError(err)
 }
 
 var errSkipped = errors.New("signature not checked")

@@ -78,6 +78,11 @@ type Config struct {
 	// database that does not answer in time makes the request fail, 503
 	// for OAuth endpoints. Default core.DefaultStoreTimeout.
 	StoreTimeout time.Duration
+	// LookupCacheTTL is core.Config.LookupCacheTTL (LOOKUP_CACHE_TTL, a Go
+	// duration of at most 1s, e.g. "1s"). Zero, the default, keeps the
+	// contract's "a revoked app stops working at once, on every instance";
+	// with a cache, another instance sees a revocation within the TTL.
+	LookupCacheTTL time.Duration
 }
 
 // User is a demo user to seed.
@@ -126,6 +131,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			return Config{}, fmt.Errorf("DB_MAX_CONNS must be a whole number from 1 to %d", maxMaxConns)
 		}
 		c.MaxConns = n
+	}
+	if v := strings.TrimSpace(getenv("LOOKUP_CACHE_TTL")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 || d > time.Second {
+			return Config{}, errors.New("LOOKUP_CACHE_TTL must be a duration from 0 to 1s, e.g. 1s or 500ms")
+		}
+		c.LookupCacheTTL = d
 	}
 	return c.withDefaults(), nil
 }
