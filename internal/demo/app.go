@@ -95,6 +95,7 @@ func (a *App) open(ctx context.Context, opts Options) error {
 		Clock:                  opts.Clock,
 		Rand:                   opts.Rand,
 		AllowPlaintextOverHTTP: a.Config.AllowPlaintext,
+		ExposeBaseString:       a.Config.ExposeBaseString,
 		TrustedProxies:         a.Config.TrustedProxies,
 		Scopes:                 Scopes(),
 		StoreTimeout:           a.Config.StoreTimeout,

@@ -47,6 +47,10 @@ type Config struct {
 	// AllowPlaintext lets PLAINTEXT be used over plain HTTP
 	// (ALLOW_PLAINTEXT=1).
 	AllowPlaintext bool
+	// ExposeBaseString adds the provider's signature base string to a
+	// signature_invalid answer (EXPOSE_BASE_STRING=1), for debugging a
+	// client; see core.Config.ExposeBaseString.
+	ExposeBaseString bool
 	// TrustedProxies are CIDRs of reverse proxies whose forwarding headers
 	// are believed (TRUSTED_PROXIES, comma-separated).
 	TrustedProxies []string
@@ -96,11 +100,12 @@ type User struct {
 // variable but never echoing a secret.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	c := Config{
-		Addr:           getenv("ADDR"),
-		DatabaseURL:    strings.TrimSpace(getenv("DATABASE_URL")),
-		Realm:          getenv("OAUTH_REALM"),
-		AllowPlaintext: getenv("ALLOW_PLAINTEXT") == "1",
-		LogFormat:      getenv("LOG_FORMAT"),
+		Addr:             getenv("ADDR"),
+		DatabaseURL:      strings.TrimSpace(getenv("DATABASE_URL")),
+		Realm:            getenv("OAUTH_REALM"),
+		AllowPlaintext:   getenv("ALLOW_PLAINTEXT") == "1",
+		ExposeBaseString: getenv("EXPOSE_BASE_STRING") == "1",
+		LogFormat:        getenv("LOG_FORMAT"),
 	}
 	users := getenv("DEMO_USERS")
 	if users == "" {

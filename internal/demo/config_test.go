@@ -34,9 +34,9 @@ func TestConfigFromEnv(t *testing.T) {
 		{name: "everything", env: map[string]string{
 			"ADDR": ":9000", "DATABASE_URL": " memory ", "DEMO_USERS": "carol:a:b, dave:x ,", "OAUTH_REALM": "r",
 			"ALLOW_PLAINTEXT": "1", "TRUSTED_PROXIES": "10.0.0.0/8, ::1", "SESSION_KEY": hex.EncodeToString(key), "LOG_FORMAT": "json",
-			"DB_MAX_CONNS": " 8 ", "LOOKUP_CACHE_TTL": "500ms",
+			"DB_MAX_CONNS": " 8 ", "LOOKUP_CACHE_TTL": "500ms", "EXPOSE_BASE_STRING": "1",
 		}, check: func(t *testing.T, c Config) {
-			if c.LookupCacheTTL != 500*time.Millisecond {
+			if c.LookupCacheTTL != 500*time.Millisecond || !c.ExposeBaseString {
 				t.Errorf("LookupCacheTTL %v", c.LookupCacheTTL)
 			}
 			if c.Addr != ":9000" || c.DatabaseURL != "memory" || c.Realm != "r" || !c.AllowPlaintext || c.LogFormat != "json" || c.MaxConns != 8 ||

@@ -60,6 +60,21 @@ func Run(t *testing.T, newRouter func(*demo.App) http.Handler) {
 		t.Parallel()
 		clientAddr(t, newRouter)
 	})
+	t.Run("expose_base_string", func(t *testing.T) {
+		t.Parallel()
+		cfg := Config("memory")
+		cfg.ExposeBaseString = true
+		env := Start(t, cfg, newRouter)
+		c := NewClient(t, env.URL)
+		cons := c.RegisterConsumer(Alice, url.Values{"name": {"Debug"}})
+		s := Signer(cons, "", "")
+		s.ConsumerSecret = "wrong"
+		r := c.Signed(s, http.MethodGet, "/api/ping", nil)
+		base := r.Form(t).Get("oauth_signature_base_string")
+		if r.Status != http.StatusUnauthorized || !strings.HasPrefix(base, "GET&http%3A%2F%2F127.0.0.1") || strings.Contains(r.Body, cons.Secret) {
+			t.Errorf("EXPOSE_BASE_STRING=1, bad signature: %d %s", r.Status, r.Body)
+		}
+	})
 	t.Run("plaintext", func(t *testing.T) {
 		t.Parallel()
 		cfg := Config("memory")
