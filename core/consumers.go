@@ -130,15 +130,25 @@ func (p *Provider) AuthorizedApps(ctx context.Context, userID string) (_ []Autho
 }
 
 // RevokeApp revokes every access token userID holds for consumerKey; they
-// stop verifying at once (on other instances, within Config.LookupCacheTTL). With none to revoke it returns ErrNotFound.
+// stop verifying at once (on other instances, within Config.LookupCacheTTL).
+// Request tokens userID approved for it but the consumer has not exchanged
+// yet are denied, atomically with respect to a concurrent exchange: either
+// the exchange fails, or its access token is revoked too. With none to revoke it returns ErrNotFound.
 func (p *Provider) RevokeApp(ctx context.Context, userID, consumerKey string) (err error) {
 	ctx, call := p.begin(ctx, nil)
 	defer call.end(&err)
+	// Request tokens first: one approved but not yet exchanged is denied
+	// here, or was consumed before, and then its access token is listed
+	// below and revoked.
+	denied, err := p.store.DenyAuthorizedRequestTokens(ctx, userID, consumerKey)
+	if err != nil {
+		return storeError(err)
+	}
 	tokens, err := p.store.ListAccessTokens(ctx, userID)
 	if err != nil {
 		return storeError(err)
 	}
-	n := 0
+	n := int(denied)
 	for _, t := range tokens {
 		if t.ConsumerKey != consumerKey || t.Revoked {
 			continue

@@ -52,6 +52,12 @@ type TokenStore interface {
 	// DenyRequestToken moves a pending token to denied. A token that is not
 	// pending is ErrConflict; an unknown one ErrNotFound.
 	DenyRequestToken(ctx context.Context, token string) error
+	// DenyAuthorizedRequestTokens moves every authorized request token
+	// that userID approved for consumerKey to denied, and returns how many
+	// it moved. Each move is atomic with respect to ConsumeRequestToken:
+	// a token is either consumed (and its access token stored) before, or
+	// denied and never consumed.
+	DenyAuthorizedRequestTokens(ctx context.Context, userID, consumerKey string) (int64, error)
 	// ConsumeRequestToken moves an authorized request token to used and
 	// stores access, in one atomic step: of concurrent calls exactly one
 	// succeeds, and on failure neither change is made. A token that is not

@@ -179,6 +179,23 @@ func (s *Store) DenyRequestToken(ctx context.Context, token string) error {
 	return nil
 }
 
+// DenyAuthorizedRequestTokens moves userID's authorized request tokens of
+// consumerKey to denied in one conditional UPDATE: a token a concurrent
+// ConsumeRequestToken has moved to used (in its transaction, with its
+// access token) no longer matches, and one denied here no longer
+// consumes.
+func (s *Store) DenyAuthorizedRequestTokens(ctx context.Context, userID, consumerKey string) (int64, error) {
+	res := s.table(s.db.WithContext(ctx), RequestTokensTable).
+		Where(clause.Eq{Column: clause.Column{Name: "user_id"}, Value: userID}).
+		Where(clause.Eq{Column: clause.Column{Name: "consumer_key"}, Value: consumerKey}).
+		Where(clause.Eq{Column: clause.Column{Name: "state"}, Value: string(core.StateAuthorized)}).
+		Update("state", string(core.StateDenied))
+	if res.Error != nil {
+		return 0, fmt.Errorf("gormstore: deny authorized request tokens: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
 // ConsumeRequestToken moves an authorized token to used and stores access
 // in one transaction: of concurrent calls exactly one succeeds, and when
 // storing access fails (a duplicate is core.ErrDuplicate) the token stays

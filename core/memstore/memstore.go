@@ -216,6 +216,20 @@ func (s *Store) DenyRequestToken(_ context.Context, token string) error {
 	return nil
 }
 
+// DenyAuthorizedRequestTokens implements core.TokenStore.
+func (s *Store) DenyAuthorizedRequestTokens(_ context.Context, userID, consumerKey string) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var n int64
+	for _, t := range s.requests {
+		if t.State == core.StateAuthorized && t.UserID == userID && t.ConsumerKey == consumerKey {
+			t.State = core.StateDenied
+			n++
+		}
+	}
+	return n, nil
+}
+
 // ConsumeRequestToken implements core.TokenStore. An access token that
 // already exists is core.ErrDuplicate, and then the request token stays
 // authorized.

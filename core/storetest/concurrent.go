@@ -52,6 +52,51 @@ func oneWinner(t *testing.T, op string, errs []error, lose error) int {
 
 // testConcurrent races the one-time transitions. Run it with -race.
 func (s suite) testConcurrent(t *testing.T) {
+	t.Run("DenyAuthorizedRequestTokens against ConsumeRequestToken", func(t *testing.T) {
+		// Half the racers exchange a token each, half revoke: a token is
+		// either denied and never consumed, or consumed with its access
+		// token visible to a revoker that lists after denying.
+		st := s.store(t)
+		ctx := t.Context()
+		for i := range racers / 2 {
+			rt := fmt.Sprint("rt-", i)
+			mustOK(t, "CreateRequestToken", st.CreateRequestToken(ctx, s.fx.RequestToken(rt, "ck")))
+			mustOK(t, "AuthorizeRequestToken", st.AuthorizeRequestToken(ctx, rt, "alice", "v", nil))
+		}
+		listed := make([]map[string]bool, racers)
+		errs := race(func(i int) error {
+			if i%2 == 0 {
+				return st.ConsumeRequestToken(ctx, fmt.Sprint("rt-", i/2), s.fx.AccessToken(fmt.Sprint("at-", i/2), "ck", "alice"))
+			}
+			if _, err := st.DenyAuthorizedRequestTokens(ctx, "alice", "ck"); err != nil {
+				return err
+			}
+			ats, err := st.ListAccessTokens(ctx, "alice")
+			listed[i] = map[string]bool{}
+			for _, at := range ats {
+				listed[i][at.Token] = true
+			}
+			return err
+		})
+		for i, err := range errs {
+			if i%2 == 1 {
+				mustOK(t, "deny and list", err)
+				continue
+			}
+			rt, at := fmt.Sprint("rt-", i/2), fmt.Sprint("at-", i/2)
+			switch state := getRequestToken(t, st, rt).State; {
+			case err == nil && state == core.StateUsed:
+				for j := 1; j < racers; j += 2 {
+					if !listed[j][at] {
+						t.Errorf("%s was consumed, but revoker %d, which denied after it, did not list %s", rt, j, at)
+					}
+				}
+			case errors.Is(err, core.ErrConflict) && state == core.StateDenied:
+			default:
+				t.Errorf("%s: consume error %v with state %s", rt, err, state)
+			}
+		}
+	})
 	t.Run("AuthorizeRequestToken", func(t *testing.T) {
 		st := s.store(t)
 		ctx := t.Context()

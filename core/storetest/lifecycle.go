@@ -111,6 +111,38 @@ func (s suite) testAuthorize(t *testing.T) {
 	}
 }
 
+// testDenyAuthorized: DenyAuthorizedRequestTokens denies the user's
+// authorized tokens of that consumer only, which then no longer consume.
+func (s suite) testDenyAuthorized(t *testing.T) {
+	st := s.store(t)
+	ctx := t.Context()
+	for _, rt := range []struct{ token, consumer, user string }{
+		{"rt-mine", "ck", "alice"}, {"rt-mine-2", "ck", "alice"}, {"rt-other-app", "ck2", "alice"},
+		{"rt-other-user", "ck", "bob"}, {"rt-pending", "ck", ""},
+	} {
+		mustOK(t, "CreateRequestToken", st.CreateRequestToken(ctx, s.fx.RequestToken(rt.token, rt.consumer)))
+		if rt.user != "" {
+			mustOK(t, "AuthorizeRequestToken", st.AuthorizeRequestToken(ctx, rt.token, rt.user, "v", nil))
+		}
+	}
+	n, err := st.DenyAuthorizedRequestTokens(ctx, "alice", "ck")
+	if err != nil || n != 2 {
+		t.Fatalf("DenyAuthorizedRequestTokens = %d, %v; want 2, nil", n, err)
+	}
+	for token, want := range map[string]core.TokenState{
+		"rt-mine": core.StateDenied, "rt-mine-2": core.StateDenied, "rt-other-app": core.StateAuthorized,
+		"rt-other-user": core.StateAuthorized, "rt-pending": core.StatePending,
+	} {
+		if got := getRequestToken(t, st, token).State; got != want {
+			t.Errorf("%s: state %s, want %s", token, got, want)
+		}
+	}
+	checkErr(t, "ConsumeRequestToken(denied)", st.ConsumeRequestToken(ctx, "rt-mine", s.fx.AccessToken("at", "ck", "alice")), core.ErrConflict)
+	if n, err := st.DenyAuthorizedRequestTokens(ctx, "alice", "ck"); err != nil || n != 0 {
+		t.Errorf("DenyAuthorizedRequestTokens again = %d, %v; want 0, nil", n, err)
+	}
+}
+
 // testConsume: consuming stores the access token with every field, and
 // when the access token cannot be stored nothing changes.
 func (s suite) testConsume(t *testing.T) {

@@ -30,6 +30,7 @@ func Run(t *testing.T, newStore func(t *testing.T) core.Store) {
 		{"Transitions", s.testTransitions},
 		{"Authorize", s.testAuthorize},
 		{"Consume", s.testConsume},
+		{"DenyAuthorized", s.testDenyAuthorized},
 		{"Revoke", s.testRevoke},
 		{"DeleteExpired", s.testDeleteExpired},
 		{"Nonces", s.testNonces},
