@@ -112,7 +112,12 @@ func (a *App) consumerOwner(w http.ResponseWriter, r *http.Request) (string, boo
 		return "", false
 	}
 	if name, pw, ok := r.BasicAuth(); ok {
-		err := a.Users.Authenticate(r.Context(), name, pw)
+		err := a.authenticate(r.Context(), r, name, pw)
+		if te := (*ThrottledError)(nil); errors.As(err, &te) {
+			tooManyAttempts(w, te)
+			WriteJSONError(w, http.StatusTooManyRequests, "too many failed attempts; retry later")
+			return "", false
+		}
 		if errors.Is(err, ErrBadCredentials) {
 			return unauthorized("wrong user name or password")
 		}

@@ -32,9 +32,10 @@ type App struct {
 	Log      *slog.Logger
 	Clock    core.Clock
 
-	pages   pages
-	cross   *http.CrossOriginProtection
-	proxies []netip.Prefix // Config.TrustedProxies, for ClientAddr
+	pages    pages
+	throttle *Throttle
+	cross    *http.CrossOriginProtection
+	proxies  []netip.Prefix // Config.TrustedProxies, for ClientAddr
 }
 
 // Options are the parts of an App tests replace. The zero value is the
@@ -68,7 +69,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger, opts Options) (*App
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, Backend: b, Sessions: sessions, Log: log, Clock: opts.Clock, pages: pg}
+	a := &App{Config: cfg, Backend: b, Sessions: sessions, Log: log, Clock: opts.Clock, pages: pg, throttle: NewThrottle(opts.Clock)}
 	if err := a.open(ctx, opts); err != nil {
 		b.Close()
 		return nil, err

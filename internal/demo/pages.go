@@ -117,7 +117,13 @@ func (a *App) Login(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	name := r.PostFormValue("username")
-	err := a.Users.Authenticate(r.Context(), name, r.PostFormValue("password"))
+	err := a.authenticate(r.Context(), r, name, r.PostFormValue("password"))
+	if te := (*ThrottledError)(nil); errors.As(err, &te) {
+		a.Log.InfoContext(r.Context(), "login throttled")
+		tooManyAttempts(w, te)
+		a.loginForm(w, r, http.StatusTooManyRequests, &pageData{Error: "Too many failed attempts. Wait a little, then try again.", Username: name, Next: next})
+		return
+	}
 	if errors.Is(err, ErrBadCredentials) {
 		a.Log.InfoContext(r.Context(), "login failed")
 		a.loginForm(w, r, http.StatusUnauthorized, &pageData{Error: "Wrong user name or password.", Username: name, Next: next})

@@ -169,6 +169,7 @@ func Scenario(t *testing.T, env *Env) {
 		{"account", stepAccount},
 		{"logout", stepLogout},
 		{"logs", stepLogs},
+		{"throttle", stepThrottle},
 	}
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) { st.run(t, s) })

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/go-oauth1/provider/core"
+	"github.com/go-oauth1/provider/internal/demo"
 )
 
 // rsa512PEM is a 512-bit RSA public key, too small to register.
@@ -108,4 +109,29 @@ func stepHardening(t *testing.T, s *scenario) {
 			})
 		}
 	})
+}
+
+// stepThrottle: repeated wrong passwords for one user name slow that name
+// down (429 with Retry-After, on the login form and on HTTP Basic alike),
+// even with the right password, while another user still logs in.
+func stepThrottle(t *testing.T, s *scenario) {
+	c := NewClient(t, s.env.URL)
+	wrong := demo.User{Name: Bob.Name, Password: "not-" + Bob.Password}
+	for i := range demo.FreeUserFailures {
+		if r := c.Login(wrong, "/"); r.Status != http.StatusUnauthorized {
+			t.Fatalf("wrong password %d: %d, want 401", i+1, r.Status)
+		}
+	}
+	r := c.Login(Bob, "/")
+	if r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" {
+		t.Errorf("login after %d failures: %d, Retry-After %q; want 429 with Retry-After", demo.FreeUserFailures, r.Status, r.Header.Get("Retry-After"))
+	}
+	req := c.NewRequest(http.MethodPost, "/consumers", url.Values{"name": {"x"}})
+	req.SetBasicAuth(Bob.Name, Bob.Password)
+	if r := c.Do(req); r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" {
+		t.Errorf("Basic after the failures: %d, Retry-After %q; want 429", r.Status, r.Header.Get("Retry-After"))
+	}
+	if r := NewClient(t, s.env.URL).Login(Alice, "/"); r.Status != http.StatusSeeOther {
+		t.Errorf("another user's login: %d, want 303", r.Status)
+	}
 }
