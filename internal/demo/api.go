@@ -113,7 +113,7 @@ func (a *App) consumerOwner(w http.ResponseWriter, r *http.Request) (string, boo
 	}
 	if name, pw, ok := r.BasicAuth(); ok {
 		err := a.authenticate(r.Context(), r, name, pw)
-		if te := (*ThrottledError)(nil); errors.As(err, &te) {
+		if te := (*throttledError)(nil); errors.As(err, &te) {
 			tooManyAttempts(w, te)
 			WriteJSONError(w, http.StatusTooManyRequests, "too many failed attempts; retry later")
 			return "", false

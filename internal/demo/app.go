@@ -33,7 +33,7 @@ type App struct {
 	Clock    core.Clock
 
 	pages    pages
-	throttle *Throttle
+	throttle *loginThrottle
 	cross    *http.CrossOriginProtection
 	proxies  []netip.Prefix // Config.TrustedProxies, for ClientAddr
 }
@@ -69,7 +69,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger, opts Options) (*App
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, Backend: b, Sessions: sessions, Log: log, Clock: opts.Clock, pages: pg, throttle: NewThrottle(opts.Clock)}
+	a := &App{Config: cfg, Backend: b, Sessions: sessions, Log: log, Clock: opts.Clock, pages: pg, throttle: newLoginThrottle(opts.Clock)}
 	if err := a.open(ctx, opts); err != nil {
 		b.Close()
 		return nil, err

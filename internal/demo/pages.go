@@ -118,7 +118,7 @@ func (a *App) Login(w http.ResponseWriter, r *http.Request) {
 	}
 	name := r.PostFormValue("username")
 	err := a.authenticate(r.Context(), r, name, r.PostFormValue("password"))
-	if te := (*ThrottledError)(nil); errors.As(err, &te) {
+	if te := (*throttledError)(nil); errors.As(err, &te) {
 		a.Log.InfoContext(r.Context(), "login throttled")
 		tooManyAttempts(w, te)
 		a.loginForm(w, r, http.StatusTooManyRequests, &pageData{Error: "Too many failed attempts. Wait a little, then try again.", Username: name, Next: next})

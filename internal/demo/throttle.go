@@ -24,29 +24,28 @@ const (
 	MaxWait   = time.Minute
 	// ForgetAfter: a key with no failure for this long starts afresh.
 	ForgetAfter = 15 * time.Minute
-	// MaxThrottleKeys bounds the memory of a Throttle.
+	// MaxThrottleKeys bounds the memory of the login throttle.
 	MaxThrottleKeys = 100000
 )
 
-// ErrThrottled is returned (wrapped in a *ThrottledError) when a login
-// attempt must wait.
-var ErrThrottled = errors.New("demo: too many failed logins; wait")
+// errThrottled is what a *throttledError unwraps to: a login attempt that
+// must wait.
+var errThrottled = errors.New("demo: too many failed logins; wait")
 
-// ThrottledError says how long to wait.
-type ThrottledError struct{ RetryAfter time.Duration }
+// throttledError says how long a throttled login attempt must wait.
+type throttledError struct{ RetryAfter time.Duration }
 
-func (e *ThrottledError) Error() string { return ErrThrottled.Error() }
+func (e *throttledError) Error() string { return errThrottled.Error() }
 
-// Unwrap returns ErrThrottled.
-func (e *ThrottledError) Unwrap() error { return ErrThrottled }
+func (e *throttledError) Unwrap() error { return errThrottled }
 
-// Throttle slows down password guessing per key (a user name, or a client
+// loginThrottle slows down password guessing per key (a user name, or a client
 // address): after a key's free failures, each attempt must wait FirstWait
 // after its last failure, doubling per further failure up to MaxWait. The
 // wait ends by itself; a key is forgotten ForgetAfter after its last
 // failure, and at most MaxThrottleKeys keys are kept (when full, forgotten
 // ones are dropped, and if none are, all are). The state is per process.
-type Throttle struct {
+type loginThrottle struct {
 	clock core.Clock
 	mu    sync.Mutex
 	keys  map[string]strikes
@@ -57,13 +56,13 @@ type strikes struct {
 	last  time.Time
 }
 
-// NewThrottle returns an empty Throttle on clock.
-func NewThrottle(clock core.Clock) *Throttle {
-	return &Throttle{clock: clock, keys: map[string]strikes{}}
+// newLoginThrottle returns an empty loginThrottle on clock.
+func newLoginThrottle(clock core.Clock) *loginThrottle {
+	return &loginThrottle{clock: clock, keys: map[string]strikes{}}
 }
 
 // wait returns how long key must still wait (0: it may try now).
-func (t *Throttle) wait(key string, free int) time.Duration {
+func (t *loginThrottle) wait(key string, free int) time.Duration {
 	t.mu.Lock()
 	s, ok := t.keys[key]
 	t.mu.Unlock()
@@ -79,7 +78,7 @@ func (t *Throttle) wait(key string, free int) time.Duration {
 }
 
 // fail records a failure of key.
-func (t *Throttle) fail(key string) {
+func (t *loginThrottle) fail(key string) {
 	now := t.clock.Now()
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -101,7 +100,7 @@ func (t *Throttle) fail(key string) {
 }
 
 // forget clears key (a user who logged in).
-func (t *Throttle) forget(key string) {
+func (t *loginThrottle) forget(key string) {
 	t.mu.Lock()
 	delete(t.keys, key)
 	t.mu.Unlock()
@@ -109,11 +108,11 @@ func (t *Throttle) forget(key string) {
 
 // authenticate checks name and password, throttled per user name and per
 // client address (App.ClientAddr, never a header from an untrusted peer):
-// ErrBadCredentials, a *ThrottledError, or a store failure.
+// ErrBadCredentials, a *throttledError, or a store failure.
 func (a *App) authenticate(ctx context.Context, r *http.Request, name, password string) error {
 	userKey, addrKey := "user:"+name, "addr:"+a.ClientAddr(r).String()
 	if d := max(a.throttle.wait(userKey, FreeUserFailures), a.throttle.wait(addrKey, FreeAddrFailures)); d > 0 {
-		return &ThrottledError{RetryAfter: d}
+		return &throttledError{RetryAfter: d}
 	}
 	err := a.Users.Authenticate(ctx, name, password)
 	switch {
@@ -127,7 +126,7 @@ func (a *App) authenticate(ctx context.Context, r *http.Request, name, password 
 }
 
 // tooManyAttempts answers 429 with Retry-After (whole seconds, at least 1).
-func tooManyAttempts(w http.ResponseWriter, e *ThrottledError) {
+func tooManyAttempts(w http.ResponseWriter, e *throttledError) {
 	secs := int(math.Ceil(e.RetryAfter.Seconds()))
 	w.Header().Set("Retry-After", strconv.Itoa(max(1, secs)))
 }

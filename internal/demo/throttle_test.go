@@ -15,7 +15,7 @@ func (c *stepClock) Now() time.Time { return c.t }
 // ends by itself, and a key is forgotten ForgetAfter after its last failure.
 func TestThrottle_Backoff(t *testing.T) {
 	clock := &stepClock{t: time.Unix(1700000000, 0)}
-	th := NewThrottle(clock)
+	th := newLoginThrottle(clock)
 	const free = 3
 	for i := range free {
 		if d := th.wait("k", free); d != 0 {
@@ -55,7 +55,7 @@ func TestThrottle_Backoff(t *testing.T) {
 
 // TestThrottle_Bounded: the keys kept never exceed MaxThrottleKeys.
 func TestThrottle_Bounded(t *testing.T) {
-	th := NewThrottle(&stepClock{t: time.Unix(1700000000, 0)})
+	th := newLoginThrottle(&stepClock{t: time.Unix(1700000000, 0)})
 	for i := range MaxThrottleKeys + 10 {
 		th.fail(fmt.Sprint("user:", i))
 	}
