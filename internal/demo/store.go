@@ -71,11 +71,19 @@ func OpenBackend(ctx context.Context, cfg Config, log *slog.Logger) (*Backend, e
 	if kind == KindMemory {
 		return &Backend{Kind: kind, Store: memstore.New()}, nil
 	}
-	db, err := gorm.Open(dialector, &gorm.Config{
+	gcfg := &gorm.Config{
 		// The default logger prints slow statements with their values,
 		// which may be tokens.
 		Logger: logger.Discard,
-	})
+	}
+	db, err := gorm.Open(dialector, gcfg)
+	// Replicas starting together on a new SQLite file race to switch it to
+	// WAL, and SQLite answers that switch SQLITE_BUSY at once, without its
+	// busy timeout: try again for up to 5 s.
+	for try := 0; err != nil && kind == KindSQLite && strings.Contains(err.Error(), "SQLITE_BUSY") && try < 50; try++ {
+		time.Sleep(100 * time.Millisecond)
+		db, err = gorm.Open(dialector, gcfg)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", kind, err)
 	}
