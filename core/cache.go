@@ -39,15 +39,11 @@ func (c *lookupCache) consumer(now time.Time, key string) (*Consumer, bool) {
 	if c == nil {
 		return nil, false
 	}
-	c.mu.Lock()
-	e, ok := c.consumers[key]
-	c.mu.Unlock()
-	if !ok || !now.Before(e.until) {
-		return nil, false
+	v, ok := fresh(c, c.consumers, key, now)
+	if ok {
+		v.Scopes = slices.Clone(v.Scopes)
 	}
-	v := e.v
-	v.Scopes = slices.Clone(v.Scopes)
-	return &v, true
+	return v, ok
 }
 
 // token returns a copy of the cached access token, if it is still fresh.
@@ -55,15 +51,22 @@ func (c *lookupCache) token(now time.Time, token string) (*AccessToken, bool) {
 	if c == nil {
 		return nil, false
 	}
+	v, ok := fresh(c, c.tokens, token, now)
+	if ok {
+		v.Scopes = slices.Clone(v.Scopes)
+	}
+	return v, ok
+}
+
+// fresh returns a copy of m[key] when it has not expired at now.
+func fresh[T any](c *lookupCache, m map[string]cached[T], key string, now time.Time) (*T, bool) {
 	c.mu.Lock()
-	e, ok := c.tokens[token]
+	e, ok := m[key]
 	c.mu.Unlock()
 	if !ok || !now.Before(e.until) {
 		return nil, false
 	}
-	v := e.v
-	v.Scopes = slices.Clone(v.Scopes)
-	return &v, true
+	return &e.v, true
 }
 
 // put keeps copies of consumer and token (either may be nil) until now+ttl.
