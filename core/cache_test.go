@@ -1,68 +1,106 @@
 package core_test
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"sync"
 	"testing"
-	"time"
 
 	"github.com/go-oauth1/provider/core"
+	"github.com/go-oauth1/provider/core/memstore"
 )
 
-// TestLookupCache_RevocationBound: two instances on one store, each with
-// a one-second lookup cache. A revocation through one holds there at once,
-// and on the other once the bound has passed, never later.
-func TestLookupCache_RevocationBound(t *testing.T) {
-	const ttl = time.Second
-	a := newFixture(t, core.Config{LookupCacheTTL: ttl}, nil)
-	b, err := core.New(core.Config{Store: a.fs, Clock: a.clock, LookupCacheTTL: ttl})
-	if err != nil {
-		t.Fatal(err)
-	}
-	verifyOn := func(p *core.Provider) error {
-		_, err := p.Verify(a.a1().sign(get()))
-		return err
-	}
-	a.expect(t, verifyOn(b), http.StatusOK, "") // b now holds the token
-	if err := a.p.RevokeAccessToken(t.Context(), fxTK); err != nil {
-		t.Fatal(err)
-	}
-	a.expect(t, verifyOn(a.p), http.StatusUnauthorized, core.ProblemTokenRevoked)
-	a.clock.Add(ttl - time.Millisecond)
-	a.expect(t, verifyOn(b), http.StatusOK, "") // within the documented bound
-	a.clock.Add(time.Millisecond)
-	a.expect(t, verifyOn(b), http.StatusUnauthorized, core.ProblemTokenRevoked)
+// genStore is a failStore with a generation (core.NonceGenerationStore):
+// revoking an access token and deleting a consumer change it.
+type genStore struct {
+	*failStore
+	mu  sync.Mutex
+	gen int64
 }
 
-// TestLookupCache_SavesLookups: within the TTL a repeated request asks the
-// store for neither consumer nor token (a failing store does not show);
-// the nonce is still written every time; after the TTL the store is asked
-// again. Unknown keys are never cached.
+func (s *genStore) bump() {
+	s.mu.Lock()
+	s.gen++
+	s.mu.Unlock()
+}
+
+func (s *genStore) RevokeAccessToken(ctx context.Context, token string) error {
+	err := s.failStore.RevokeAccessToken(ctx, token)
+	if err == nil {
+		s.bump()
+	}
+	return err
+}
+
+func (s *genStore) DeleteConsumer(ctx context.Context, key string) error {
+	err := s.failStore.DeleteConsumer(ctx, key)
+	if err == nil {
+		s.bump()
+	}
+	return err
+}
+
+func (s *genStore) UseNonceGeneration(ctx context.Context, n core.Nonce) (int64, error) {
+	if err := s.failStore.UseNonce(ctx, n); err != nil {
+		return 0, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.gen, nil
+}
+
+// newGenFixture is newFixture on a genStore, and a second provider b on
+// the same store: another instance.
+func newGenFixture(t *testing.T) (e *tenv, b *core.Provider, gs *genStore) {
+	t.Helper()
+	e = newFixture(t, core.Config{}, nil)
+	gs = &genStore{failStore: e.fs}
+	var err error
+	if e.p, err = core.New(core.Config{Store: gs, Clock: e.clock}); err != nil {
+		t.Fatal(err)
+	}
+	if b, err = core.New(core.Config{Store: gs, Clock: e.clock}); err != nil {
+		t.Fatal(err)
+	}
+	return e, b, gs
+}
+
+var errDown = errors.New("db down")
+
+// TestLookupCache_SavesLookups: with a NonceGenerationStore, a repeated
+// request asks the store for neither consumer nor token (a failing lookup
+// does not show) while the generation holds; the nonce is still written
+// every time. Unknown keys are never cached.
 func TestLookupCache_SavesLookups(t *testing.T) {
-	errDown := errors.New("db down")
 	for _, method := range []string{"GetConsumer", "GetAccessToken"} {
 		t.Run(method, func(t *testing.T) {
-			e := newFixture(t, core.Config{LookupCacheTTL: time.Second}, nil)
+			e, _, _ := newGenFixture(t)
 			_, err := e.p.Verify(e.a1().sign(get()))
 			e.expect(t, err, http.StatusOK, "")
 			e.failOn(method, errDown)
 			_, err = e.p.Verify(e.a1().sign(get()))
 			e.expect(t, err, http.StatusOK, "")
-			e.clock.Add(time.Second)
-			_, err = e.p.Verify(e.a1().sign(get()))
-			e.expect(t, err, http.StatusInternalServerError, core.ProblemServerError)
 		})
 	}
 	t.Run("nonce still written", func(t *testing.T) {
-		e := newFixture(t, core.Config{LookupCacheTTL: time.Second}, nil)
+		e, _, _ := newGenFixture(t)
 		_, err := e.p.Verify(e.a1().sign(get()))
 		e.expect(t, err, http.StatusOK, "")
 		e.failOn("UseNonce", errDown)
 		_, err = e.p.Verify(e.a1().sign(get()))
 		e.expect(t, err, http.StatusInternalServerError, core.ProblemServerError)
 	})
+	t.Run("replay still refused", func(t *testing.T) {
+		e, _, _ := newGenFixture(t)
+		r := e.a1().sign(get())
+		_, err := e.p.Verify(r.Clone(t.Context()))
+		e.expect(t, err, http.StatusOK, "")
+		_, err = e.p.Verify(r)
+		e.expect(t, err, http.StatusUnauthorized, core.ProblemNonceUsed)
+	})
 	t.Run("two-legged", func(t *testing.T) {
-		e := newFixture(t, core.Config{LookupCacheTTL: time.Second}, nil)
+		e, _, _ := newGenFixture(t)
 		_, err := e.p.VerifyTwoLegged(e.c1().sign(get()))
 		e.expect(t, err, http.StatusOK, "")
 		e.failOn("GetConsumer", errDown)
@@ -70,7 +108,7 @@ func TestLookupCache_SavesLookups(t *testing.T) {
 		e.expect(t, err, http.StatusOK, "")
 	})
 	t.Run("unknown consumer not cached", func(t *testing.T) {
-		e := newFixture(t, core.Config{LookupCacheTTL: time.Second}, nil)
+		e, _, _ := newGenFixture(t)
 		s := e.c1()
 		s.key = "no-such-consumer"
 		_, err := e.p.VerifyTwoLegged(s.sign(get()))
@@ -79,20 +117,150 @@ func TestLookupCache_SavesLookups(t *testing.T) {
 		_, err = e.p.VerifyTwoLegged(s.sign(get()))
 		e.expect(t, err, http.StatusInternalServerError, core.ProblemServerError)
 	})
-	t.Run("off by default", func(t *testing.T) {
-		e := newFixture(t, core.Config{}, nil)
-		_, err := e.p.Verify(e.a1().sign(get()))
-		e.expect(t, err, http.StatusOK, "")
-		e.failOn("GetAccessToken", errDown)
+	t.Run("bad signature not cached", func(t *testing.T) {
+		e, _, _ := newGenFixture(t)
+		s := e.a1()
+		s.secret = "wrong"
+		_, err := e.p.Verify(s.sign(get()))
+		e.expect(t, err, http.StatusUnauthorized, core.ProblemSignatureInvalid)
+		e.failOn("GetConsumer", errDown)
 		_, err = e.p.Verify(e.a1().sign(get()))
 		e.expect(t, err, http.StatusInternalServerError, core.ProblemServerError)
 	})
 }
 
+// TestLookupCache_Off: without a NonceGenerationStore, or with nonces
+// recorded elsewhere (Config.NonceStore), every request asks the store.
+func TestLookupCache_Off(t *testing.T) {
+	cases := map[string]func(t *testing.T) *tenv{
+		"store without generation": func(t *testing.T) *tenv { return newFixture(t, core.Config{}, nil) },
+		"nonces elsewhere": func(t *testing.T) *tenv {
+			e, _, gs := newGenFixture(t)
+			var err error
+			if e.p, err = core.New(core.Config{Store: gs, NonceStore: memstore.New(), Clock: e.clock}); err != nil {
+				t.Fatal(err)
+			}
+			return e
+		},
+	}
+	for name, fixture := range cases {
+		t.Run(name, func(t *testing.T) {
+			e := fixture(t)
+			_, err := e.p.Verify(e.a1().sign(get()))
+			e.expect(t, err, http.StatusOK, "")
+			e.failOn("GetAccessToken", errDown)
+			_, err = e.p.Verify(e.a1().sign(get()))
+			e.expect(t, err, http.StatusInternalServerError, core.ProblemServerError)
+		})
+	}
+}
+
+// TestLookupCache_ChangesHoldAtOnce: a change that moves the generation
+// holds on the very next request of every instance, whoever made it: this
+// provider, another one on the same store, or the store directly.
+func TestLookupCache_ChangesHoldAtOnce(t *testing.T) {
+	cases := []struct {
+		name   string
+		change func(t *testing.T, e *tenv, b *core.Provider, gs *genStore) error
+		sign   func(e *tenv) signer
+		want   string
+	}{
+		{"revoke here", func(t *testing.T, e *tenv, b *core.Provider, gs *genStore) error {
+			return e.p.RevokeAccessToken(t.Context(), fxTK)
+		}, (*tenv).a1, core.ProblemTokenRevoked},
+		{"revoke on another instance", func(t *testing.T, e *tenv, b *core.Provider, gs *genStore) error {
+			return b.RevokeAccessToken(t.Context(), fxTK)
+		}, (*tenv).a1, core.ProblemTokenRevoked},
+		{"revoke app on another instance", func(t *testing.T, e *tenv, b *core.Provider, gs *genStore) error {
+			return b.RevokeApp(t.Context(), "alice", fxCK)
+		}, (*tenv).a1, core.ProblemTokenRevoked},
+		{"revoke in the store", func(t *testing.T, e *tenv, b *core.Provider, gs *genStore) error {
+			return gs.RevokeAccessToken(t.Context(), fxTK)
+		}, (*tenv).a1, core.ProblemTokenRevoked},
+		{"consumer deleted", func(t *testing.T, e *tenv, b *core.Provider, gs *genStore) error {
+			return gs.DeleteConsumer(t.Context(), fxCK)
+		}, (*tenv).a1, core.ProblemConsumerKeyUnknown},
+		{"consumer deleted, two-legged", func(t *testing.T, e *tenv, b *core.Provider, gs *genStore) error {
+			return gs.DeleteConsumer(t.Context(), fxCK)
+		}, (*tenv).c1, core.ProblemConsumerKeyUnknown},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e, b, gs := newGenFixture(t)
+			verify := func() error {
+				if c.sign(e).token == "" {
+					_, err := e.p.VerifyTwoLegged(c.sign(e).sign(get()))
+					return err
+				}
+				_, err := e.p.Verify(c.sign(e).sign(get()))
+				return err
+			}
+			for range 2 { // the second is served from the cache
+				e.expect(t, verify(), http.StatusOK, "")
+			}
+			if err := c.change(t, e, b, gs); err != nil {
+				t.Fatal(err)
+			}
+			e.expect(t, verify(), http.StatusUnauthorized, c.want)
+			e.expect(t, verify(), http.StatusUnauthorized, c.want)
+		})
+	}
+}
+
+// TestLookupCache_RevokeRace: requests on two instances race a
+// revocation (start barrier); every request that begins after the
+// revocation returned is refused, on both instances.
+func TestLookupCache_RevokeRace(t *testing.T) {
+	e, b, _ := newGenFixture(t)
+	for _, p := range []*core.Provider{e.p, b} {
+		if _, err := p.Verify(e.a1().sign(get())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const workers = 8
+	start := make(chan struct{})
+	revoked := make(chan struct{})
+	var wg sync.WaitGroup
+	errs := make(chan error, workers)
+	for i := range workers {
+		p := []*core.Provider{e.p, b}[i%2]
+		wg.Go(func() {
+			<-start
+			for range 20 {
+				_, err := p.Verify(e.a1().sign(get()))
+				if err == nil {
+					continue
+				}
+				var oe *core.Error
+				if !errors.As(err, &oe) || oe.Problem != core.ProblemTokenRevoked {
+					errs <- err
+				}
+				return
+			}
+			<-revoked
+			_, err := p.Verify(e.a1().sign(get()))
+			var oe *core.Error
+			if !errors.As(err, &oe) || oe.Problem != core.ProblemTokenRevoked {
+				errs <- errors.Join(errors.New("after the revocation"), err)
+			}
+		})
+	}
+	close(start)
+	if err := e.p.RevokeAccessToken(t.Context(), fxTK); err != nil {
+		t.Fatal(err)
+	}
+	close(revoked)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
 // TestLookupCache_GrantsAreCopies: a grant from the cache is the
 // application's own: changing it changes no later grant.
 func TestLookupCache_GrantsAreCopies(t *testing.T) {
-	e := newFixture(t, core.Config{LookupCacheTTL: time.Second}, nil)
+	e, _, _ := newGenFixture(t)
 	g, err := e.p.Verify(e.a1().sign(get()))
 	e.expect(t, err, http.StatusOK, "")
 	g.Scopes[0], g.Token.Scopes[0], g.Consumer.Name = "changed", "changed", "changed"

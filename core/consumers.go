@@ -130,7 +130,7 @@ func (p *Provider) AuthorizedApps(ctx context.Context, userID string) (_ []Autho
 }
 
 // RevokeApp revokes every access token userID holds for consumerKey; they
-// stop verifying at once (on other instances, within Config.LookupCacheTTL).
+// stop verifying at once, on every instance that shares the store.
 // Request tokens userID approved for it but the consumer has not exchanged
 // yet are denied, atomically with respect to a concurrent exchange: either
 // the exchange fails, or its access token is revoked too. With none to revoke it returns ErrNotFound.
@@ -153,7 +153,6 @@ func (p *Provider) RevokeApp(ctx context.Context, userID, consumerKey string) (e
 		if t.ConsumerKey != consumerKey || t.Revoked {
 			continue
 		}
-		p.cache.forget(t.Token)
 		if err := p.store.RevokeAccessToken(ctx, t.Token); err != nil {
 			return storeError(err)
 		}
@@ -169,7 +168,6 @@ func (p *Provider) RevokeApp(ctx context.Context, userID, consumerKey string) (e
 func (p *Provider) RevokeAccessToken(ctx context.Context, token string) (err error) {
 	ctx, call := p.begin(ctx, nil)
 	defer call.end(&err)
-	p.cache.forget(token)
 	err = p.store.RevokeAccessToken(ctx, token)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return storeError(err)

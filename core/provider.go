@@ -107,17 +107,6 @@ type Config struct {
 	// Scopes are the permissions the provider knows. With none, scopes are
 	// not used: the scope parameter is refused and grants carry none.
 	Scopes []Scope
-	// LookupCacheTTL, when positive, lets the provider keep the consumers
-	// and access tokens that verified requests found for that long, so
-	// that a busy token costs the store one lookup per LookupCacheTTL
-	// instead of one per request (the nonce write still goes to the store
-	// every time). The price is staleness: a token revoked or a consumer
-	// deleted through another instance, or directly in the store, keeps
-	// verifying here for up to LookupCacheTTL; RevokeApp and
-	// RevokeAccessToken take effect at once on the instance that runs them.
-	// Keep it at a second or less. Off (zero) by default. Each of its two
-	// maps holds at most DefaultLookupCacheEntries records.
-	LookupCacheTTL time.Duration
 	// StoreTimeout bounds the store calls made for one request (or one call
 	// of a method that takes a context): they share one context, derived
 	// from the request's, that ends StoreTimeout after the provider has
@@ -218,12 +207,14 @@ func New(cfg Config) (*Provider, error) {
 		maxParam:     cfg.MaxParamBytes,
 		timeout:      cfg.StoreTimeout,
 		onError:      cfg.OnServerError,
-		cache:        newLookupCache(cfg.LookupCacheTTL),
 	}
 	p.buffers.New = func() any { b := make([]byte, 0, 1024); return &b }
 	p.requests.New = func() any { return new(signedRequest) }
 	if p.nonces == nil {
 		p.nonces = cfg.Store
+		if _, ok := cfg.Store.(NonceGenerationStore); ok {
+			p.cache = newLookupCache()
+		}
 	}
 	if p.realm == "" {
 		p.realm = DefaultRealm
@@ -259,7 +250,7 @@ func New(cfg Config) (*Provider, error) {
 		p.timeout = DefaultStoreTimeout
 	}
 	if p.past < 0 || p.future < 0 || p.reqTTL < 0 || p.accessTTL < 0 || p.maxBody < 0 ||
-		p.maxNonce < 0 || p.maxCallback < 0 || p.maxParam < 0 || p.timeout < 0 || cfg.LookupCacheTTL < 0 {
+		p.maxNonce < 0 || p.maxCallback < 0 || p.maxParam < 0 || p.timeout < 0 {
 		return nil, errors.New("oauth1: durations and sizes in Config must not be negative")
 	}
 	names := cfg.SignatureMethods

@@ -109,6 +109,28 @@ type ConsumerAccessTokenGetter interface {
 	GetConsumerAndAccessToken(ctx context.Context, consumerKey, token string) (*Consumer, *AccessToken, error)
 }
 
+// NonceGenerationStore is an optional interface of a Store that also
+// records the nonces (Config.NonceStore unset). With it the provider keeps
+// the consumers and access tokens it found in memory, and asks the store
+// for them again only when its generation says something changed: a busy
+// token then costs one statement per request, the nonce write, and a
+// revocation or a consumer deletion still holds at once on every instance
+// that shares the store.
+//
+// The generation is a number the store changes, in the same transaction,
+// with every change that can make a consumer or an access token read
+// before it stale: deleting a consumer, revoking an access token, and any
+// other change to a stored consumer or access token (creating one need not
+// count). Changes made to the store other than through its methods must
+// change it too.
+type NonceGenerationStore interface {
+	// UseNonceGeneration records n as UseNonce does (ErrNonceUsed for a
+	// nonce recorded before, ErrCapacity for a full store) and returns the
+	// generation as of the moment n was recorded or later: a change
+	// committed before the call began is always counted in it.
+	UseNonceGeneration(ctx context.Context, n Nonce) (generation int64, err error)
+}
+
 // Store is everything the provider persists.
 type Store interface {
 	ConsumerStore

@@ -151,65 +151,114 @@ func (p *Provider) check(ctx context.Context, r *http.Request, sr *signedRequest
 	// Lookups. Unknown keys still cost a full HMAC or PLAINTEXT check, with
 	// dummy secrets, so timing does not tell which keys exist. (RSA needs the
 	// consumer's public key: an unknown consumer is refused without one.)
-	v := sr
-	v.method = m.Name()
-	tokenKnown, err := p.lookup(ctx, now, kind, sr)
+	sr.method = m.Name()
+	before := p.cache.generation()
+	gen, cached, tokenKnown, err := p.lookup(ctx, kind, sr)
 	if err != nil {
 		return nil, err
 	}
+	if err := p.authenticate(r, sr, kind, m, now, tokenKnown); err != nil {
+		return nil, err
+	}
+	if !cached {
+		gen = before
+		p.cache.put(gen, sr.consumer, sr.access)
+	}
+
+	// Nonce, last.
+	if pr.nonce == "" {
+		return sr, nil
+	}
+	n := Nonce{ConsumerKey: pr.consumerKey, Token: pr.token, Nonce: pr.nonce, Timestamp: time.Unix(ts, 0)}
+	if p.cache == nil {
+		err = p.nonces.UseNonce(ctx, n)
+	} else {
+		var latest int64
+		latest, err = p.nonces.(NonceGenerationStore).UseNonceGeneration(ctx, n)
+		if err == nil && cached && latest != gen {
+			// What the cache held may have changed since: read it again,
+			// and check the request once more with what the store holds.
+			p.cache.observe(latest)
+			if _, _, tokenKnown, err = p.lookupStore(ctx, kind, sr); err != nil {
+				return nil, err
+			}
+			if err := p.authenticate(r, sr, kind, m, now, tokenKnown); err != nil {
+				return nil, err
+			}
+			p.cache.put(latest, sr.consumer, sr.access)
+		}
+		if err == nil {
+			p.cache.observe(latest)
+		}
+	}
+	if err != nil {
+		if errors.Is(err, ErrNonceUsed) {
+			return nil, unauthorized(ProblemNonceUsed, "the nonce was already used with this timestamp")
+		}
+		return nil, storeError(err)
+	}
+	return sr, nil
+}
+
+// authenticate checks what lookup found for a parsed request: the
+// signature (with dummy secrets for an unknown consumer or token), the
+// token's state and the body hash.
+func (p *Provider) authenticate(r *http.Request, sr *signedRequest, kind verifyKind, m SignatureMethod, now time.Time, tokenKnown bool) error {
+	pr := &sr.proto
 	keys := Keys{ConsumerSecret: p.dummy, TokenSecret: ""}
-	if v.consumer != nil {
-		keys.ConsumerSecret = v.consumer.Secret
+	if sr.consumer != nil {
+		keys.ConsumerSecret = sr.consumer.Secret
 	}
 	switch {
 	case !tokenKnown:
 		keys.TokenSecret = p.dummy
-	case v.access != nil:
-		keys.TokenSecret = v.access.Secret
-	case v.request != nil:
-		keys.TokenSecret = v.request.Secret
+	case sr.access != nil:
+		keys.TokenSecret = sr.access.Secret
+	case sr.request != nil:
+		keys.TokenSecret = sr.request.Secret
 	}
-	if isRSA(m) && v.consumer != nil {
-		if v.consumer.RSAPublicKey == "" {
-			return nil, badRequest(ProblemSignatureMethodRejected, "the consumer has no RSA public key registered")
+	if isRSA(m) && sr.consumer != nil {
+		if sr.consumer.RSAPublicKey == "" {
+			return badRequest(ProblemSignatureMethodRejected, "the consumer has no RSA public key registered")
 		}
-		if keys.PublicKey, err = ParseRSAPublicKey(v.consumer.RSAPublicKey); err != nil {
-			return nil, badRequest(ProblemSignatureMethodRejected, "the consumer's registered RSA public key is unusable")
+		var err error
+		if keys.PublicKey, err = ParseRSAPublicKey(sr.consumer.RSAPublicKey); err != nil {
+			return badRequest(ProblemSignatureMethodRejected, "the consumer's registered RSA public key is unusable")
 		}
 	}
 
 	// Signature.
 	sigErr := errSkipped
-	if v.consumer != nil || !isRSA(m) {
+	if sr.consumer != nil || !isRSA(m) {
 		sigErr = p.checkSignature(r.Method, sr, m, keys)
 	}
-	if v.consumer == nil {
-		return nil, unauthorized(ProblemConsumerKeyUnknown, "the consumer key is not known")
+	if sr.consumer == nil {
+		return unauthorized(ProblemConsumerKeyUnknown, "the consumer key is not known")
 	}
 	if !tokenKnown {
-		return nil, unauthorized(ProblemTokenRejected, "the token is not known")
+		return unauthorized(ProblemTokenRejected, "the token is not known")
 	}
 	if sigErr != nil {
 		e := unauthorized(ProblemSignatureInvalid, "the signature does not match")
 		e.BaseString = sr.failedBase
-		return nil, e
+		return e
 	}
 
 	// Token state.
 	switch kind {
 	case kindProtected:
-		at := v.access
+		at := sr.access
 		switch {
-		case at.ConsumerKey != v.consumer.Key:
-			return nil, unauthorized(ProblemTokenRejected, "the token was not issued to this consumer")
+		case at.ConsumerKey != sr.consumer.Key:
+			return unauthorized(ProblemTokenRejected, "the token was not issued to this consumer")
 		case at.Revoked:
-			return nil, unauthorized(ProblemTokenRevoked, "the token has been revoked")
+			return unauthorized(ProblemTokenRevoked, "the token has been revoked")
 		case at.Expired(now):
-			return nil, unauthorized(ProblemTokenExpired, "the token has expired")
+			return unauthorized(ProblemTokenExpired, "the token has expired")
 		}
 	case kindExchange:
-		if err := p.checkExchange(v.request, v.consumer, pr.verifier, now); err != nil {
-			return nil, err
+		if err := p.checkExchange(sr.request, sr.consumer, pr.verifier, now); err != nil {
+			return err
 		}
 	}
 
@@ -218,61 +267,49 @@ func (p *Provider) check(ctx context.Context, r *http.Request, sr *signedRequest
 		h := m.Hash().New()
 		h.Write(sr.body)
 		if !constantTimeEqual(base64.StdEncoding.EncodeToString(h.Sum(nil)), pr.bodyHash) {
-			return nil, unauthorized(ProblemSignatureInvalid, "oauth_body_hash does not match the body")
+			return unauthorized(ProblemSignatureInvalid, "oauth_body_hash does not match the body")
 		}
 	}
-
-	// Nonce, last.
-	if pr.nonce != "" {
-		n := Nonce{ConsumerKey: pr.consumerKey, Token: pr.token, Nonce: pr.nonce, Timestamp: time.Unix(ts, 0)}
-		if err := p.nonces.UseNonce(ctx, n); err != nil {
-			if errors.Is(err, ErrNonceUsed) {
-				return nil, unauthorized(ProblemNonceUsed, "the nonce was already used with this timestamp")
-			}
-			return nil, storeError(err)
-		}
-	}
-	return v, nil
+	return nil
 }
 
 // lookup finds the consumer and the token a request names and records
-// them in sr: from the lookup cache when it holds all that kind needs
-// (Config.LookupCacheTTL), else from the store, in one call when the store
-// offers ConsumerAccessTokenGetter. An unknown consumer stays nil;
-// tokenKnown is false when the request names a token the store lacks.
-func (p *Provider) lookup(ctx context.Context, now time.Time, kind verifyKind, sr *signedRequest) (tokenKnown bool, err error) {
+// them in sr: from the lookup cache when it holds all that kind needs and
+// the request has a nonce (whose write tells whether the cache is still
+// right), else from the store (lookupStore). An unknown consumer stays
+// nil; tokenKnown is false when the request names a token the store lacks.
+// gen is the generation of the cached records.
+func (p *Provider) lookup(ctx context.Context, kind verifyKind, sr *signedRequest) (gen int64, cached, tokenKnown bool, err error) {
 	pr := &sr.proto
-	switch kind {
-	case kindProtected:
-		c, okc := p.cache.consumer(now, pr.consumerKey)
-		a, oka := p.cache.token(now, pr.token)
-		if okc && oka {
-			sr.consumer, sr.access = c, a
-			return true, nil
+	if pr.nonce != "" && (kind == kindProtected || kind == kindTwoLegged || kind == kindInitiate) {
+		token := ""
+		if kind == kindProtected {
+			token = pr.token
 		}
-	case kindTwoLegged, kindInitiate:
-		if c, ok := p.cache.consumer(now, pr.consumerKey); ok {
-			sr.consumer = c
-			return true, nil
+		if c, a, gen, ok := p.cache.get(pr.consumerKey, token); ok {
+			sr.consumer, sr.access = c, a
+			return gen, true, true, nil
 		}
 	}
-	defer func() {
-		if err == nil {
-			p.cache.put(now, sr.consumer, sr.access)
-		}
-	}()
+	return p.lookupStore(ctx, kind, sr)
+}
+
+// lookupStore is lookup from the store, in one call when the store offers
+// ConsumerAccessTokenGetter.
+func (p *Provider) lookupStore(ctx context.Context, kind verifyKind, sr *signedRequest) (gen int64, cached, tokenKnown bool, err error) {
+	pr := &sr.proto
 	if both, ok := p.store.(ConsumerAccessTokenGetter); ok && kind == kindProtected {
 		// One call; each record missing is nil (and the error ErrNotFound).
 		sr.consumer, sr.access, err = both.GetConsumerAndAccessToken(ctx, pr.consumerKey, pr.token)
 		if err != nil && !errors.Is(err, ErrNotFound) {
-			return false, storeError(err)
+			return 0, false, false, storeError(err)
 		}
-		return sr.access != nil, nil
+		return 0, false, sr.access != nil, nil
 	}
 	sr.consumer, err = p.store.GetConsumer(ctx, pr.consumerKey)
 	if err != nil {
 		if !errors.Is(err, ErrNotFound) {
-			return false, storeError(err)
+			return 0, false, false, storeError(err)
 		}
 		sr.consumer = nil
 	}
@@ -285,12 +322,12 @@ func (p *Provider) lookup(ctx context.Context, now time.Time, kind verifyKind, s
 	}
 	switch {
 	case err == nil:
-		return true, nil
+		return 0, false, true, nil
 	case errors.Is(err, ErrNotFound):
 		sr.access, sr.request = nil, nil
-		return false, nil
+		return 0, false, false, nil
 	}
-	return false, storeError(err)
+	return 0, false, false, storeError(err)
 }
 
 var errSkipped = errors.New("signature not checked")

@@ -26,6 +26,10 @@ type hotSQL struct {
 	accessToken *statement // one access token by token
 	both        *statement // a consumer and an access token, one row; nil: two queries
 	nonce       *statement // insert a nonce unless recorded
+	// nonceGen inserts a nonce unless recorded and reads the generation,
+	// in one statement; nil: nonce, then generation.
+	nonceGen   *statement
+	generation *statement // the generation (0 without its row)
 }
 
 // Fields read and written by the hot statements, in the order of their
@@ -99,8 +103,17 @@ func newHotSQL(db *gorm.DB, prefix string) *hotSQL {
 	if dialect == "mysql" {
 		insert, onConflict = "INSERT IGNORE INTO ", "" // as useNonceGORM: see there
 	}
-	h.nonce = newStatement(sqlDB, prepare, insert+nonces+" ("+strings.Join(nonceCols, ", ")+")"+
-		" VALUES ("+strings.Join(params(len(nonceCols)), ", ")+")"+onConflict)
+	insertNonce := insert + nonces + " (" + strings.Join(nonceCols, ", ") + ")" +
+		" VALUES (" + strings.Join(params(len(nonceCols)), ", ") + ")" + onConflict
+	h.nonce = newStatement(sqlDB, prepare, insertNonce)
+	generation := "SELECT COALESCE(MAX(" + quote("generation") + "), 0) FROM " + quote(prefix+generationTable)
+	h.generation = newStatement(sqlDB, prepare, generation)
+	if dialect == "postgres" {
+		// The insert and the read share the statement's snapshot, taken
+		// when it starts: every change committed before is counted.
+		h.nonceGen = newStatement(sqlDB, prepare, "WITH ins AS ("+insertNonce+" RETURNING 1)"+
+			" SELECT (SELECT count(*) FROM ins), ("+generation+")")
+	}
 	return h
 }
 
@@ -195,6 +208,21 @@ func (h *hotSQL) useNonce(ctx context.Context, m *NonceModel) (bool, error) {
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
+}
+
+// useNonceGeneration inserts m unless a nonce with its key is recorded,
+// reports whether it did, and returns the generation as of then or later.
+func (h *hotSQL) useNonceGeneration(ctx context.Context, m *NonceModel) (inserted bool, gen int64, err error) {
+	if h.nonceGen != nil {
+		var n int64
+		_, err = h.nonceGen.queryRow(ctx, m.args(), []any{&n, &gen})
+		return n == 1, gen, err
+	}
+	if inserted, err = h.useNonce(ctx, m); err != nil || !inserted {
+		return inserted, 0, err
+	}
+	_, err = h.generation.queryRow(ctx, nil, []any{&gen})
+	return true, gen, err
 }
 
 // orNull wraps a scan destination (a pointer, as given to sql.Rows.Scan)

@@ -89,16 +89,22 @@ func (s *Store) ListConsumers(ctx context.Context, owner string) ([]core.Consume
 // DeleteConsumer removes the consumer with key, or returns
 // core.ErrNotFound.
 func (s *Store) DeleteConsumer(ctx context.Context, key string) error {
-	res := s.table(s.db.WithContext(ctx), ConsumersTable).
-		Where(clause.Eq{Column: clause.Column{Name: "consumer_key"}, Value: key}).
-		Delete(&ConsumerModel{})
-	if res.Error != nil {
-		return fmt.Errorf("gormstore: delete consumer: %w", res.Error)
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := s.table(tx, ConsumersTable).
+			Where(clause.Eq{Column: clause.Column{Name: "consumer_key"}, Value: key}).
+			Delete(&ConsumerModel{})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return core.ErrNotFound
+		}
+		return s.bumpGeneration(tx)
+	})
+	if err != nil && !errors.Is(err, core.ErrNotFound) {
+		return fmt.Errorf("gormstore: delete consumer: %w", err)
 	}
-	if res.RowsAffected == 0 {
-		return core.ErrNotFound
-	}
-	return nil
+	return err
 }
 
 // CreateRequestToken stores t. A duplicate token is core.ErrDuplicate.
@@ -320,25 +326,31 @@ func (s *Store) ListAccessTokens(ctx context.Context, userID string) ([]core.Acc
 // RevokeAccessToken marks the token revoked; unknown is core.ErrNotFound,
 // revoking twice is no error.
 func (s *Store) RevokeAccessToken(ctx context.Context, token string) error {
-	db := s.db.WithContext(ctx)
-	res := s.table(db, AccessTokensTable).
-		Where(clause.Eq{Column: clause.Column{Name: "token"}, Value: token}).
-		Update("revoked", true)
-	if res.Error != nil {
-		return fmt.Errorf("gormstore: revoke access token: %w", res.Error)
-	}
-	if res.RowsAffected == 1 {
-		return nil
-	}
-	// MySQL counts changed rows only: a token revoked before is found here.
-	ok, err := s.exists(db, AccessTokensTable, "token", token)
-	if err != nil {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := s.table(tx, AccessTokensTable).
+			Where(clause.Eq{Column: clause.Column{Name: "token"}, Value: token}).
+			Update("revoked", true)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			// MySQL counts changed rows only: a token revoked before is
+			// found here.
+			ok, err := s.exists(tx, AccessTokensTable, "token", token)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return core.ErrNotFound
+			}
+			return nil
+		}
+		return s.bumpGeneration(tx)
+	})
+	if err != nil && !errors.Is(err, core.ErrNotFound) {
 		return fmt.Errorf("gormstore: revoke access token: %w", err)
 	}
-	if !ok {
-		return core.ErrNotFound
-	}
-	return nil
+	return err
 }
 
 // DeleteExpired removes request tokens whose ExpiresAt is not after now and

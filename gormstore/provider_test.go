@@ -274,6 +274,11 @@ func (s cutStore) UseNonce(ctx context.Context, n core.Nonce) error {
 	return s.Store.UseNonce(ctx, n)
 }
 
+func (s cutStore) UseNonceGeneration(ctx context.Context, n core.Nonce) (int64, error) {
+	s.c.reached(cutPoint{method: "UseNonce"})
+	return s.Store.UseNonceGeneration(ctx, n)
+}
+
 // arm makes the cutter cut before the statement pt; nil cuts at once.
 func (c *cutter) arm(pt *cutPoint) {
 	if pt == nil {

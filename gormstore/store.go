@@ -153,6 +153,7 @@ func (s *Store) migrate(db *gorm.DB, models []any) error {
 		{RequestTokensTable, &RequestTokenModel{}},
 		{AccessTokensTable, &AccessTokenModel{}},
 		{NoncesTable, &NonceModel{}},
+		{generationTable, &generationRow{}},
 	} {
 		if err := s.table(db, m.table).AutoMigrate(m.model); err != nil {
 			return fmt.Errorf("%s: %w", s.prefix+m.table, err)

@@ -16,7 +16,9 @@
 // under go test -race, that of 32 concurrent racers exactly one wins each
 // one-time transition while the others get the documented sentinel error.
 // For a store that implements core.ConsumerAccessTokenGetter it checks that
-// GetConsumerAndAccessToken answers as GetConsumer and GetAccessToken do.
+// GetConsumerAndAccessToken answers as GetConsumer and GetAccessToken do,
+// and for one that implements core.NonceGenerationStore that its generation
+// moves with every revocation and consumer deletion.
 //
 // Fixtures builds the fully populated records the suite uses; store tests of
 // their own may use it too. Its times are UTC and whole microseconds, which

@@ -35,6 +35,7 @@ func Run(t *testing.T, newStore func(t *testing.T) core.Store) {
 		{"DeleteExpired", s.testDeleteExpired},
 		{"Nonces", s.testNonces},
 		{"PurgeNonces", s.testPurgeNonces},
+		{"NonceGeneration", s.testNonceGeneration},
 		{"NoAliasing", s.testNoAliasing},
 		{"Concurrent", s.testConcurrent},
 	} {

@@ -100,7 +100,6 @@ func (a *App) open(ctx context.Context, opts Options) error {
 		TrustedProxies:         a.Config.TrustedProxies,
 		Scopes:                 Scopes(),
 		StoreTimeout:           a.Config.StoreTimeout,
-		LookupCacheTTL:         a.Config.LookupCacheTTL,
 		OnServerError:          a.logServerError,
 	})
 	if err != nil {
