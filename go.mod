@@ -10,6 +10,7 @@ require (
 	github.com/go-sql-driver/mysql v1.10.2
 	github.com/jackc/pgx/v5 v5.13.0
 	github.com/labstack/echo/v4 v4.16.5
+	github.com/labstack/echo/v5 v5.4.6
 	golang.org/x/crypto v0.59.0
 	gorm.io/driver/mysql v1.5.7 // held: v1.6.0 is served but not an approved release
 	gorm.io/driver/postgres v1.6.3

@@ -133,10 +133,17 @@ func (p *Provider) AuthorizedApps(ctx context.Context, userID string) (_ []Autho
 // stop verifying at once, on every instance that shares the store.
 // Request tokens userID approved for it but the consumer has not exchanged
 // yet are denied, atomically with respect to a concurrent exchange: either
-// the exchange fails, or its access token is revoked too. With none to revoke it returns ErrNotFound.
+// the exchange fails, or its access token is revoked too. With none to
+// revoke it is 404 token_rejected, an *Error wrapping ErrNotFound; so is a
+// consumer key that no consumer can have (too long, not UTF-8, a control
+// character), without asking the store.
 func (p *Provider) RevokeApp(ctx context.Context, userID, consumerKey string) (err error) {
 	ctx, call := p.begin(ctx, nil)
 	defer call.end(&err)
+	if checkProtocolValue("oauth_consumer_key", consumerKey, p.maxParam) != nil {
+		// No consumer has such a key; a database might fail on its bytes.
+		return notFound("the user holds no token of this consumer", ErrNotFound)
+	}
 	// Request tokens first: one approved but not yet exchanged is denied
 	// here, or was consumed before, and then its access token is listed
 	// below and revoked.
@@ -153,26 +160,38 @@ func (p *Provider) RevokeApp(ctx context.Context, userID, consumerKey string) (e
 		if t.ConsumerKey != consumerKey || t.Revoked {
 			continue
 		}
-		if err := p.store.RevokeAccessToken(ctx, t.Token); err != nil {
+		switch err := p.store.RevokeAccessToken(ctx, t.Token); {
+		case errors.Is(err, ErrNotFound):
+			continue // deleted since it was listed (Cleanup): it verifies no more
+		case err != nil:
 			return storeError(err)
 		}
 		n++
 	}
 	if n == 0 {
-		return ErrNotFound
+		return notFound("the user holds no token of this consumer", ErrNotFound)
 	}
 	return nil
 }
 
-// RevokeAccessToken revokes one access token. Unknown is ErrNotFound.
+// RevokeAccessToken revokes one access token. An unknown one is 404
+// token_rejected, an *Error wrapping ErrNotFound; so is one that no token
+// can be (too long, not UTF-8, a control character), without asking the
+// store. Revoking twice is not an error.
 func (p *Provider) RevokeAccessToken(ctx context.Context, token string) (err error) {
 	ctx, call := p.begin(ctx, nil)
 	defer call.end(&err)
-	err = p.store.RevokeAccessToken(ctx, token)
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	if checkProtocolValue("oauth_token", token, p.maxParam) != nil {
+		// No token is like that; a database might fail on its bytes.
+		return notFound("the token is not known", ErrNotFound)
+	}
+	switch err := p.store.RevokeAccessToken(ctx, token); {
+	case errors.Is(err, ErrNotFound):
+		return notFound("the token is not known", err)
+	case err != nil:
 		return storeError(err)
 	}
-	return err
+	return nil
 }
 
 // Cleanup deletes expired tokens and the nonces whose timestamps have left

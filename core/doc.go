@@ -28,8 +28,11 @@
 //
 // Every failure is an *Error carrying an HTTP status and an oauth_problem
 // code; WriteError is the one renderer, so the net/http, Gin and Echo
-// adapters answer byte for byte alike. Store failures become 500 or 503 with
-// a generic body: never a 401, never a success.
+// adapters answer byte for byte alike. A store's sentinel errors become the
+// answer their call means (an unknown token is 401 token_rejected, or 404
+// for a revocation; see AsError for the rule) and stay reachable with
+// errors.Is. Store failures become 500 or 503 with a generic body: never a
+// 401, never a success.
 //
 // # Operations
 //

@@ -35,9 +35,11 @@ const (
 	ProblemTemporarilyUnavailable = "temporarily_unavailable"
 )
 
-// Error is the one typed protocol error. WriteError renders it.
+// Error is the one typed protocol error. WriteError renders it. Every error
+// a Provider method or handler returns is an *Error (see AsError for how
+// store errors become one).
 type Error struct {
-	// Status is the HTTP status: 400, 401, 403, 500 or 503.
+	// Status is the HTTP status: 400, 401, 403, 404, 500 or 503.
 	Status int
 	// Problem is the oauth_problem code.
 	Problem string
@@ -88,8 +90,15 @@ func unauthorized(problem, advice string) *Error {
 	return newError(http.StatusUnauthorized, problem, advice)
 }
 
-// storeError turns an unexpected store error into a 5xx *Error that keeps
-// the cause for logs but renders nothing of it.
+// notFound answers an application's call that names a record the store
+// does not have (ErrNotFound, kept as the cause): 404, without the OAuth
+// challenge of a 401, since the call was not an OAuth request.
+func notFound(advice string, err error) *Error {
+	return &Error{Status: http.StatusNotFound, Problem: ProblemTokenRejected, Advice: advice, Err: err}
+}
+
+// storeError turns a store error the caller does not expect into a 5xx
+// *Error that keeps the cause for logs but renders nothing of it.
 func storeError(err error) *Error {
 	status, problem := http.StatusInternalServerError, ProblemServerError
 	if errors.Is(err, ErrCapacity) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
@@ -100,6 +109,27 @@ func storeError(err error) *Error {
 
 // AsError returns err as an *Error: itself when it is one (or wraps one),
 // and a 5xx *Error with a generic problem otherwise.
+//
+// This is the rule by which every error a Provider hands out renders. The
+// provider returns only *Error values, decided where the meaning of a store
+// error is known, and keeps the store's error as Err, so that errors.Is
+// still finds the sentinel and Config.OnServerError the cause:
+//   - ErrNotFound for a record an OAuth request names is 401
+//     consumer_key_unknown, consumer_key_rejected or token_rejected; for
+//     one an application's call names (RevokeAccessToken, RevokeApp with
+//     nothing to revoke) it is 404 token_rejected;
+//   - ErrConflict on approving, denying or exchanging a request token is
+//     401 token_used; ErrNonceUsed is 401 nonce_used;
+//   - ErrCapacity, context.DeadlineExceeded and context.Canceled are 503
+//     temporarily_unavailable;
+//   - any other error, including a sentinel the call does not expect
+//     (ErrDuplicate for a freshly generated key, ErrNotFound from
+//     ListAccessTokens), is 500 server_error.
+//
+// An error that is not an *Error never comes from the provider: AsError
+// maps it by the last two rules alone, a bare sentinel included, since
+// only its caller knows what it means; wrap it in an *Error to answer
+// otherwise.
 func AsError(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
@@ -109,10 +139,9 @@ func AsError(err error) *Error {
 }
 
 // WriteError renders err in the OAuth Problem Reporting style: the status of
-// its *Error (5xx for anything else), a form-encoded body with
-// oauth_problem, oauth_problem_advice, oauth_parameters_absent,
-// oauth_acceptable_timestamps and oauth_signature_base_string where they
-// apply, and on 401
+// AsError(err), a form-encoded body with oauth_problem,
+// oauth_problem_advice, oauth_parameters_absent, oauth_acceptable_timestamps
+// and oauth_signature_base_string where they apply, and on 401
 // WWW-Authenticate: OAuth realm="realm". Causes of 5xx errors are never
 // rendered.
 func WriteError(w http.ResponseWriter, realm string, err error) {

@@ -200,3 +200,80 @@ func TestNew(t *testing.T) {
 		e.expect(t, err, 200, "")
 	})
 }
+
+// TestEntryErrorsRender: every entry point renders each error its store can
+// return by AsError's rule, through WriteError: a record the request names
+// and the store lacks is the request's fault (401, or 404 for an
+// application's revocation), a lost transition 401 token_used, a store at
+// capacity or out of time 503, anything unexpected 500; and exactly the
+// 5xx reach Config.OnServerError, with the store's error.
+func TestEntryErrorsRender(t *testing.T) {
+	var (
+		notFound  = fmt.Errorf("db: %w", core.ErrNotFound)
+		conflict  = fmt.Errorf("db: %w", core.ErrConflict)
+		duplicate = fmt.Errorf("db: %w", core.ErrDuplicate)
+		nonceUsed = fmt.Errorf("db: %w", core.ErrNonceUsed)
+		capacity  = fmt.Errorf("db: %w", core.ErrCapacity)
+		deadline  = fmt.Errorf("db: %w", context.DeadlineExceeded)
+		canceled  = fmt.Errorf("db: %w", context.Canceled)
+	)
+	for _, tc := range []struct {
+		entry, fail string // fail: the store method that returns cause
+		cause       error
+		status      int
+		problem     string
+	}{
+		{epRequestToken, "GetConsumer", notFound, 401, core.ProblemConsumerKeyUnknown},
+		{epRequestToken, "UseNonce", nonceUsed, 401, core.ProblemNonceUsed},
+		{epRequestToken, "UseNonce", capacity, 503, core.ProblemTemporarilyUnavailable},
+		{epRequestToken, "CreateRequestToken", duplicate, 500, core.ProblemServerError},
+		{epRequestToken, "CreateRequestToken", deadline, 503, core.ProblemTemporarilyUnavailable},
+		{epAccessToken, "GetRequestToken", notFound, 401, core.ProblemTokenRejected},
+		{epAccessToken, "ConsumeRequestToken", conflict, 401, core.ProblemTokenUsed},
+		{epAccessToken, "ConsumeRequestToken", notFound, 401, core.ProblemTokenRejected},
+		{epAccessToken, "ConsumeRequestToken", duplicate, 500, core.ProblemServerError},
+		{epMiddleware, "GetAccessToken", notFound, 401, core.ProblemTokenRejected},
+		{epMiddleware, "GetConsumer", notFound, 401, core.ProblemConsumerKeyUnknown},
+		{epMiddleware, "UseNonce", nonceUsed, 401, core.ProblemNonceUsed},
+		{epMiddlewareTwo, "GetConsumer", notFound, 401, core.ProblemConsumerKeyUnknown},
+		{epAuthenticate, "UseNonce", capacity, 503, core.ProblemTemporarilyUnavailable},
+		{epVerify, "GetAccessToken", canceled, 503, core.ProblemTemporarilyUnavailable},
+		{epVerifyTwoLegged, "UseNonce", conflict, 500, core.ProblemServerError},
+		{epParseAuthorize, "GetRequestToken", notFound, 401, core.ProblemTokenRejected},
+		{epParseAuthorize, "GetConsumer", notFound, 401, core.ProblemConsumerKeyRejected},
+		{epAuthorization, "GetRequestToken", notFound, 401, core.ProblemTokenRejected},
+		{epAuthorization, "GetConsumer", notFound, 401, core.ProblemConsumerKeyRejected},
+		{epAuthorization, "GetRequestToken", capacity, 503, core.ProblemTemporarilyUnavailable},
+		{epApprove, "AuthorizeRequestToken", conflict, 401, core.ProblemTokenUsed},
+		{epApprove, "AuthorizeRequestToken", notFound, 401, core.ProblemTokenRejected},
+		{epApprove, "AuthorizeRequestToken", duplicate, 500, core.ProblemServerError},
+		{epDeny, "DenyRequestToken", conflict, 401, core.ProblemTokenUsed},
+		{epDeny, "DenyRequestToken", notFound, 401, core.ProblemTokenRejected},
+		{epRegisterConsumer, "CreateConsumer", duplicate, 500, core.ProblemServerError},
+		{epRegisterConsumer, "CreateConsumer", deadline, 503, core.ProblemTemporarilyUnavailable},
+		{epAuthorizedApps, "ListAccessTokens", notFound, 500, core.ProblemServerError},
+		{epAuthorizedApps, "ListAccessTokens", capacity, 503, core.ProblemTemporarilyUnavailable},
+		// Every listed token deleted meanwhile (Cleanup): nothing revoked.
+		{epRevokeApp, "RevokeAccessToken", notFound, 404, core.ProblemTokenRejected},
+		{epRevokeApp, "RevokeAccessToken", deadline, 503, core.ProblemTemporarilyUnavailable},
+		{epRevokeApp, "DenyAuthorizedRequestTokens", capacity, 503, core.ProblemTemporarilyUnavailable},
+		{epRevokeApp, "ListAccessTokens", notFound, 500, core.ProblemServerError},
+		{epRevokeAccessToken, "RevokeAccessToken", notFound, 404, core.ProblemTokenRejected},
+		{epRevokeAccessToken, "RevokeAccessToken", capacity, 503, core.ProblemTemporarilyUnavailable},
+		{epRevokeAccessToken, "RevokeAccessToken", conflict, 500, core.ProblemServerError},
+	} {
+		t.Run(fmt.Sprintf("%s %s %v", tc.entry, tc.fail, tc.cause), func(t *testing.T) {
+			var hooks hookRecorder
+			e := newFixture(t, core.Config{OnServerError: hooks.hook}, nil)
+			_, w := answerEntry(t, e, tc.entry, func() { e.failOn(tc.fail, tc.cause) })
+			e.expectResponse(t, w, tc.status, tc.problem)
+			calls := hooks.got()
+			switch {
+			case tc.status < 500 && len(calls) != 0:
+				t.Errorf("OnServerError called for a %d: %v", tc.status, calls)
+			case tc.status >= 500 && (len(calls) != 1 || !errors.Is(calls[0].err, tc.cause)):
+				t.Errorf("OnServerError calls %v, want one with %v", calls, tc.cause)
+			}
+		})
+	}
+}

@@ -1078,9 +1078,11 @@ func TestAuthorizedApps(t *testing.T) {
 	e.expect(t, verify(sa, "a-bob"), 200, "")
 	e.expect(t, verify(sb, "b1"), 200, "")
 	for _, key := range []string{"app-a", "app-c", "app-gone2", "nobody"} {
-		if err := e.p.RevokeApp(ctx, "alice", key); !errors.Is(err, core.ErrNotFound) {
+		err := e.p.RevokeApp(ctx, "alice", key)
+		if !errors.Is(err, core.ErrNotFound) {
 			t.Errorf("RevokeApp(alice, %s) = %v, want ErrNotFound", key, err)
 		}
+		e.expect(t, err, 404, core.ProblemTokenRejected)
 	}
 	apps, err = e.p.AuthorizedApps(ctx, "alice")
 	if got := summary(apps); err != nil || !slices.EqualFunc(got, want[1:], eq) {
@@ -1094,9 +1096,11 @@ func TestAuthorizedApps(t *testing.T) {
 	if err := e.p.RevokeAccessToken(ctx, "b1"); err != nil {
 		t.Errorf("RevokeAccessToken twice: %v", err)
 	}
-	if err := e.p.RevokeAccessToken(ctx, "nothing"); !errors.Is(err, core.ErrNotFound) {
+	err = e.p.RevokeAccessToken(ctx, "nothing")
+	if !errors.Is(err, core.ErrNotFound) {
 		t.Errorf("RevokeAccessToken(nothing) = %v, want ErrNotFound", err)
 	}
+	e.expect(t, err, 404, core.ProblemTokenRejected)
 
 	for _, m := range []string{"ListAccessTokens", "GetConsumer"} {
 		t.Run(m+" fails", func(t *testing.T) {

@@ -1,7 +1,9 @@
 package core_test
 
 import (
+	"errors"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -49,6 +51,30 @@ func TestRevokeApp_RacesExchange(t *testing.T) {
 		tokens, err := e.store.ListAccessTokens(t.Context(), "alice")
 		if err != nil || len(tokens) != 1 || !tokens[0].Revoked {
 			t.Fatalf("the exchange won, but its access token is %+v (%v), not revoked", tokens, err)
+		}
+	}
+}
+
+// TestRevoke_MalformedKeys: a consumer key or token that no record can have
+// is not found (404 token_rejected, wrapping ErrNotFound), and the store is
+// not asked (a database could fail on bytes that are not UTF-8: a 500).
+func TestRevoke_MalformedKeys(t *testing.T) {
+	e := newFixture(t, core.Config{}, nil)
+	e.failOn("DenyAuthorizedRequestTokens", errors.New("asked"))
+	long := strings.Repeat("k", core.DefaultMaxParamBytes+1)
+	for _, key := range []string{"\xff", "a\x00b", long} {
+		err := e.p.RevokeApp(t.Context(), "alice", key)
+		e.expect(t, err, 404, core.ProblemTokenRejected)
+		if !errors.Is(err, core.ErrNotFound) {
+			t.Errorf("RevokeApp(%q) = %v, want ErrNotFound", key, err)
+		}
+	}
+	e.failOn("RevokeAccessToken", errors.New("asked"))
+	for _, token := range []string{"\xff", "a\nb", long} {
+		err := e.p.RevokeAccessToken(t.Context(), token)
+		e.expect(t, err, 404, core.ProblemTokenRejected)
+		if !errors.Is(err, core.ErrNotFound) {
+			t.Errorf("RevokeAccessToken(%q) = %v, want ErrNotFound", token, err)
 		}
 	}
 }

@@ -287,6 +287,13 @@ func (s *failStore) DenyRequestToken(ctx context.Context, token string) error {
 	return s.Store.DenyRequestToken(ctx, token)
 }
 
+func (s *failStore) DenyAuthorizedRequestTokens(ctx context.Context, userID, consumerKey string) (int64, error) {
+	if err := s.check(ctx, "DenyAuthorizedRequestTokens"); err != nil {
+		return 0, err
+	}
+	return s.Store.DenyAuthorizedRequestTokens(ctx, userID, consumerKey)
+}
+
 func (s *failStore) ConsumeRequestToken(ctx context.Context, token string, access *core.AccessToken) error {
 	if err := s.check(ctx, "ConsumeRequestToken"); err != nil {
 		return err

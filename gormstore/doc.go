@@ -14,7 +14,8 @@
 // start, from every replica at once: migrations wait for each other under
 // a lock the database holds (see Store.Migrate). Their names are the prefix (default
 // "oauth1_") and consumers, request_tokens, access_tokens and nonces. To
-// run your own migrations instead, use the exported models, e.g.
+// run your own migrations instead, use the exported models, which name no
+// table, with the store's names, e.g.
 // db.Table(s.TableName(gormstore.NoncesTable)).AutoMigrate(&gormstore.NonceModel{}).
 // Scopes are stored space-separated, times in UTC with microseconds, and an
 // access token without expiry has a NULL expires_at. Indexed string columns

@@ -55,47 +55,9 @@ func authorizedToken(tb testing.TB, s core.Store, token string) {
 	must(tb, "AuthorizeRequestToken", s.AuthorizeRequestToken(ctx, token, "alice", "verifier", []string{"read"}))
 }
 
-// concurrently calls f(0) … f(n-1) in n goroutines released together by a
-// start barrier, and returns their errors.
-func concurrently(n int, f func(i int) error) []error {
-	errs := make([]error, n)
-	var ready, done sync.WaitGroup
-	start := make(chan struct{})
-	for i := range n {
-		ready.Add(1)
-		done.Add(1)
-		go func() {
-			defer done.Done()
-			ready.Done()
-			<-start
-			errs[i] = f(i)
-		}()
-	}
-	ready.Wait()
-	close(start)
-	done.Wait()
-	return errs
-}
-
-// exactlyOneWins checks that one error is nil and every other one is lost.
-func exactlyOneWins(t *testing.T, errs []error, lost error) int {
-	t.Helper()
-	winner := -1
-	for i, err := range errs {
-		switch {
-		case err == nil && winner >= 0:
-			t.Errorf("calls %d and %d both succeeded", winner, i)
-		case err == nil:
-			winner = i
-		case !errors.Is(err, lost):
-			t.Errorf("call %d: %v, want %v", i, err, lost)
-		}
-	}
-	if winner < 0 {
-		t.Errorf("no call succeeded")
-	}
-	return winner
-}
+// racers is how many goroutines the package's own races start (see
+// storetest.Race).
+const racers = 32
 
 // storeCall is one method of core.Store, with fixed arguments.
 type storeCall struct {

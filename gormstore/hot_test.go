@@ -92,7 +92,7 @@ func TestNamingStrategy(t *testing.T) {
 		}
 		ctx := t.Context()
 		must(t, "Migrate", s.Migrate(ctx))
-		if !db.Migrator().HasColumn(&ConsumerModel{}, "CallbackURL") {
+		if !db.Table(s.TableName(ConsumersTable)).Migrator().HasColumn(&ConsumerModel{}, "CallbackURL") {
 			t.Fatal("the naming strategy did not apply: no column CallbackURL")
 		}
 		must(t, "CreateConsumer", s.CreateConsumer(ctx, testConsumer("ck")))

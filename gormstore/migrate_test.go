@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/go-oauth1/provider/core/storetest"
 )
 
 // appUser is a table of the application's own, migrated with the store's.
@@ -33,7 +35,7 @@ func TestMigrateConcurrently(t *testing.T) {
 					for i := range stores {
 						stores[i] = New(d.open(t))
 					}
-					errs := concurrently(migrators, func(i int) error { return stores[i].Migrate(t.Context(), &appUser{}) })
+					errs := storetest.Race(migrators, func(i int) error { return stores[i].Migrate(t.Context(), &appUser{}) })
 					for i, err := range errs {
 						if err != nil {
 							t.Errorf("Migrate %d: %v", i, err)

@@ -28,6 +28,13 @@ const (
 	NoncesTable        = "nonces"
 )
 
+// The models below are the rows of the four tables. They name no table:
+// a Store names each one by its prefix (Store.TableName), so to migrate
+// them yourself, do the same, e.g.
+// db.Table(s.TableName(NoncesTable)).AutoMigrate(&NonceModel{}); a plain
+// db.AutoMigrate(&NonceModel{}) would create GORM's nonce_models, which no
+// Store uses.
+//
 // Times are stored in UTC with microseconds (precision:6; MySQL would
 // otherwise keep milliseconds). Their size:64 changes no column type: it is
 // the length PostgreSQL reports for timestamptz, without which GORM's
@@ -84,19 +91,6 @@ type NonceModel struct {
 	Timestamp   time.Time `gorm:"primaryKey;precision:6;size:64;index"`
 	Nonce       string    `gorm:"primaryKey;size:255"`
 }
-
-// TableName is the model's table with the default prefix; a Store uses its
-// own prefix (see Store.TableName).
-func (ConsumerModel) TableName() string { return DefaultTablePrefix + ConsumersTable }
-
-// TableName is the model's table with the default prefix.
-func (RequestTokenModel) TableName() string { return DefaultTablePrefix + RequestTokensTable }
-
-// TableName is the model's table with the default prefix.
-func (AccessTokenModel) TableName() string { return DefaultTablePrefix + AccessTokensTable }
-
-// TableName is the model's table with the default prefix.
-func (NonceModel) TableName() string { return DefaultTablePrefix + NoncesTable }
 
 func joinScopes(s []string) string { return strings.Join(s, " ") }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-oauth1/provider/core"
 	"github.com/go-oauth1/provider/core/oauthtest"
+	"github.com/go-oauth1/provider/core/storetest"
 	"github.com/go-oauth1/provider/internal/tcpproxy"
 )
 
@@ -140,7 +141,7 @@ func TestProviderSharedDatabase(t *testing.T) {
 		for i := range reqs {
 			reqs[i] = signedRequest(t, ctx, accessSigner(), http.MethodGet, protectedURL, "race")
 		}
-		errs := concurrently(racers, func(i int) error { _, err := ps[i%2].Verify(reqs[i]); return err })
+		errs := storetest.Race(racers, func(i int) error { _, err := ps[i%2].Verify(reqs[i]); return err })
 		wins := 0
 		for i, err := range errs {
 			if err == nil {
@@ -170,7 +171,7 @@ func TestProviderSharedDatabase(t *testing.T) {
 		}
 		statuses := make([]int, racers)
 		bodies := make([]url.Values, racers)
-		concurrently(racers, func(i int) error {
+		storetest.Race(racers, func(i int) error {
 			statuses[i], bodies[i] = serve(t, ps[i%2].AccessTokenHandler(), reqs[i])
 			return nil
 		})

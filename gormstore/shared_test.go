@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/go-oauth1/provider/core"
+	"github.com/go-oauth1/provider/core/storetest"
 )
 
 // sharedStores returns n migrated stores on d, each on its own connection
@@ -31,8 +32,8 @@ func TestTwoStoresShareOneDatabase(t *testing.T) {
 		if err := b.UseNonce(ctx, testNonce("n")); !errors.Is(err, core.ErrNonceUsed) {
 			t.Errorf("nonce used through a, UseNonce(b) = %v, want ErrNonceUsed", err)
 		}
-		errs := concurrently(racers, func(i int) error { return on(i).UseNonce(ctx, testNonce("race")) })
-		exactlyOneWins(t, errs, core.ErrNonceUsed)
+		errs := storetest.Race(racers, func(i int) error { return on(i).UseNonce(ctx, testNonce("race")) })
+		storetest.OneWinner(t, "UseNonce", errs, core.ErrNonceUsed)
 
 		must(t, "CreateConsumer(a)", a.CreateConsumer(ctx, testConsumer("ck")))
 		if err := b.CreateConsumer(ctx, testConsumer("ck")); !errors.Is(err, core.ErrDuplicate) {
@@ -40,15 +41,15 @@ func TestTwoStoresShareOneDatabase(t *testing.T) {
 		}
 
 		must(t, "CreateRequestToken(a)", a.CreateRequestToken(ctx, testRequestToken("rt")))
-		errs = concurrently(racers, func(i int) error {
+		errs = storetest.Race(racers, func(i int) error {
 			return on(i).AuthorizeRequestToken(ctx, "rt", "alice", "verifier", []string{"read"})
 		})
-		exactlyOneWins(t, errs, core.ErrConflict)
+		storetest.OneWinner(t, "AuthorizeRequestToken", errs, core.ErrConflict)
 
-		errs = concurrently(racers, func(i int) error {
+		errs = storetest.Race(racers, func(i int) error {
 			return on(i).ConsumeRequestToken(ctx, "rt", testAccessToken("at"+string(rune('A'+i))))
 		})
-		exactlyOneWins(t, errs, core.ErrConflict)
+		storetest.OneWinner(t, "ConsumeRequestToken", errs, core.ErrConflict)
 		for i, s := range stores {
 			tokens, err := s.ListAccessTokens(ctx, "alice")
 			must(t, "ListAccessTokens", err)

@@ -3,7 +3,7 @@ package gormstore
 import (
 	"context"
 	"errors"
-	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,122 +13,18 @@ import (
 	"github.com/go-oauth1/provider/core"
 )
 
-const racers = 32
-
-func TestAuthorizeOnce(t *testing.T) {
+// Nonce values are kept exactly, whatever their length: case and trailing
+// spaces count (the collation), and values longer than their column are
+// stored as their SHA-256, still distinct.
+func TestNonceValues(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, d *testDatabase) {
 		s := newTestStore(t, d)
 		ctx := t.Context()
-		must(t, "CreateRequestToken", s.CreateRequestToken(ctx, testRequestToken("rt")))
-		errs := concurrently(racers, func(i int) error {
-			return s.AuthorizeRequestToken(ctx, "rt", "user"+string(rune('A'+i)), "verifier", []string{"read"})
-		})
-		winner := exactlyOneWins(t, errs, core.ErrConflict)
-		got, err := s.GetRequestToken(ctx, "rt")
-		must(t, "GetRequestToken", err)
-		if want := "user" + string(rune('A'+winner)); got.State != core.StateAuthorized || got.UserID != want {
-			t.Errorf("token is %s by %q, want authorized by %q", got.State, got.UserID, want)
-		}
-		if err := s.DenyRequestToken(ctx, "rt"); !errors.Is(err, core.ErrConflict) {
-			t.Errorf("DenyRequestToken(authorized) = %v, want ErrConflict", err)
-		}
-		for name, err := range map[string]error{
-			"Authorize": s.AuthorizeRequestToken(ctx, "nope", "u", "v", nil),
-			"Deny":      s.DenyRequestToken(ctx, "nope"),
-			"Consume":   s.ConsumeRequestToken(ctx, "nope", testAccessToken("x")),
-		} {
-			if !errors.Is(err, core.ErrNotFound) {
-				t.Errorf("%s(unknown) = %v, want ErrNotFound", name, err)
-			}
-		}
-	})
-}
-
-func TestDenyOnce(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, d *testDatabase) {
-		s := newTestStore(t, d)
-		ctx := t.Context()
-		must(t, "CreateRequestToken", s.CreateRequestToken(ctx, testRequestToken("rt")))
-		errs := concurrently(racers, func(i int) error {
-			if i%2 == 0 {
-				return s.DenyRequestToken(ctx, "rt")
-			}
-			return s.AuthorizeRequestToken(ctx, "rt", "alice", "v", nil)
-		})
-		winner := exactlyOneWins(t, errs, core.ErrConflict)
-		got, err := s.GetRequestToken(ctx, "rt")
-		must(t, "GetRequestToken", err)
-		want := core.StateDenied
-		if winner%2 == 1 {
-			want = core.StateAuthorized
-		}
-		if got.State != want {
-			t.Errorf("state = %s, want %s (winner %d)", got.State, want, winner)
-		}
-	})
-}
-
-func TestConsumeOnce(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, d *testDatabase) {
-		s := newTestStore(t, d)
-		ctx := t.Context()
-		authorizedToken(t, s, "rt")
-		errs := concurrently(racers, func(i int) error {
-			return s.ConsumeRequestToken(ctx, "rt", testAccessToken("at"+string(rune('A'+i))))
-		})
-		exactlyOneWins(t, errs, core.ErrConflict)
-		tokens, err := s.ListAccessTokens(ctx, "alice")
-		must(t, "ListAccessTokens", err)
-		if len(tokens) != 1 {
-			t.Errorf("%d access tokens, want 1", len(tokens))
-		}
-		got, err := s.GetRequestToken(ctx, "rt")
-		must(t, "GetRequestToken", err)
-		if got.State != core.StateUsed {
-			t.Errorf("state = %s, want used", got.State)
-		}
-	})
-}
-
-// A failed insert of the access token rolls the consume back.
-func TestConsumeRollsBack(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, d *testDatabase) {
-		s := newTestStore(t, d)
-		ctx := t.Context()
-		authorizedToken(t, s, "rt")
-		must(t, "CreateAccessToken", s.CreateAccessToken(ctx, testAccessToken("taken")))
-		if err := s.ConsumeRequestToken(ctx, "rt", testAccessToken("taken")); !errors.Is(err, core.ErrDuplicate) {
-			t.Fatalf("ConsumeRequestToken(duplicate access token) = %v, want ErrDuplicate", err)
-		}
-		got, err := s.GetRequestToken(ctx, "rt")
-		must(t, "GetRequestToken", err)
-		if got.State != core.StateAuthorized {
-			t.Fatalf("state after failed consume = %s, want authorized", got.State)
-		}
-		must(t, "ConsumeRequestToken", s.ConsumeRequestToken(ctx, "rt", testAccessToken("fresh")))
-		if _, err := s.GetAccessToken(ctx, "fresh"); err != nil {
-			t.Errorf("GetAccessToken(fresh): %v", err)
-		}
-	})
-}
-
-func TestNonceOnce(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, d *testDatabase) {
-		s := newTestStore(t, d)
-		ctx := t.Context()
-		errs := concurrently(racers, func(int) error { return s.UseNonce(ctx, testNonce("n1")) })
-		exactlyOneWins(t, errs, core.ErrNonceUsed)
-
 		long := strings.Repeat("x", 300)
 		base := testNonce("n2")
-		// Each differs from base (or from the one before) in one part of
-		// the nonce's scope, so each is new.
+		// Each differs from base in one value, so each is new.
 		distinct := []core.Nonce{base}
 		for _, change := range []func(n *core.Nonce){
-			func(n *core.Nonce) { n.ConsumerKey = "ck2" },
-			func(n *core.Nonce) { n.Token = "" },
-			func(n *core.Nonce) { n.Token = "tok2" },
-			func(n *core.Nonce) { n.Timestamp = n.Timestamp.Add(time.Second) },
 			func(n *core.Nonce) { n.Nonce = "N2" },  // case
 			func(n *core.Nonce) { n.Nonce = "n2 " }, // trailing space
 			func(n *core.Nonce) { n.Nonce = long + "a" },
@@ -153,12 +49,18 @@ func TestNonceOnce(t *testing.T) {
 	})
 }
 
-// Keys and tokens compare exactly: case and trailing spaces count.
+// Keys and tokens compare exactly: case and trailing spaces count. Text
+// keeps any UTF-8, 4-byte characters included (utf8mb4 on MySQL).
 func TestKeysAreExact(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, d *testDatabase) {
 		s := newTestStore(t, d)
 		ctx := t.Context()
-		must(t, "CreateConsumer", s.CreateConsumer(ctx, testConsumer("key")))
+		c := testConsumer("key")
+		c.Name = "Clé 🔑"
+		must(t, "CreateConsumer", s.CreateConsumer(ctx, c))
+		if got, err := s.GetConsumer(ctx, "key"); err != nil || got.Name != c.Name {
+			t.Errorf("GetConsumer(key) = %+v, %v; want the name %q", got, err, c.Name)
+		}
 		must(t, "CreateConsumer(KEY)", s.CreateConsumer(ctx, testConsumer("KEY")))
 		must(t, "CreateAccessToken", s.CreateAccessToken(ctx, testAccessToken("tok")))
 		for _, key := range []string{"Key", "key ", "ké"} {
@@ -175,115 +77,6 @@ func TestKeysAreExact(t *testing.T) {
 		must(t, "GetConsumer(KEY)", err)
 		if got.Secret != "KEY-secret" {
 			t.Errorf("GetConsumer(KEY) returned %q's record", got.Key)
-		}
-	})
-}
-
-func TestRoundTrip(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, d *testDatabase) {
-		s := newTestStore(t, d)
-		ctx := t.Context()
-		c := testConsumer("ck")
-		c.RSAPublicKey = "-----BEGIN PUBLIC KEY-----\nMIIB…\n-----END PUBLIC KEY-----\n"
-		must(t, "CreateConsumer", s.CreateConsumer(ctx, c))
-		if err := s.CreateConsumer(ctx, testConsumer("ck")); !errors.Is(err, core.ErrDuplicate) {
-			t.Errorf("CreateConsumer(again) = %v, want ErrDuplicate", err)
-		}
-		gotC, err := s.GetConsumer(ctx, "ck")
-		must(t, "GetConsumer", err)
-		if !reflect.DeepEqual(gotC, c) {
-			t.Errorf("GetConsumer:\n got %+v\nwant %+v", gotC, c)
-		}
-
-		// A time in another zone comes back as the same instant, in UTC.
-		rt := testRequestToken("rt")
-		rt.CreatedAt = now.In(time.FixedZone("X", 5*3600+1800))
-		must(t, "CreateRequestToken", s.CreateRequestToken(ctx, rt))
-		gotR, err := s.GetRequestToken(ctx, "rt")
-		must(t, "GetRequestToken", err)
-		rt.CreatedAt = now
-		if !reflect.DeepEqual(gotR, rt) {
-			t.Errorf("GetRequestToken:\n got %+v\nwant %+v", gotR, rt)
-		}
-
-		// An access token without expiry, with no scopes.
-		at := testAccessToken("at")
-		at.ExpiresAt, at.Scopes = time.Time{}, nil
-		must(t, "CreateAccessToken", s.CreateAccessToken(ctx, at))
-		must(t, "RevokeAccessToken", s.RevokeAccessToken(ctx, "at"))
-		must(t, "RevokeAccessToken(again)", s.RevokeAccessToken(ctx, "at"))
-		if err := s.RevokeAccessToken(ctx, "nope"); !errors.Is(err, core.ErrNotFound) {
-			t.Errorf("RevokeAccessToken(unknown) = %v, want ErrNotFound", err)
-		}
-		gotA, err := s.GetAccessToken(ctx, "at")
-		must(t, "GetAccessToken", err)
-		at.Revoked = true
-		if !reflect.DeepEqual(gotA, at) {
-			t.Errorf("GetAccessToken:\n got %+v\nwant %+v", gotA, at)
-		}
-
-		// The same records, both in one query: NULL and set expiry alike.
-		expiring := testAccessToken("at-expiring")
-		must(t, "CreateAccessToken", s.CreateAccessToken(ctx, expiring))
-		for _, want := range []*core.AccessToken{at, expiring} {
-			bothC, bothA, err := s.GetConsumerAndAccessToken(ctx, "ck", want.Token)
-			must(t, "GetConsumerAndAccessToken", err)
-			if !reflect.DeepEqual(bothC, c) || !reflect.DeepEqual(bothA, want) {
-				t.Errorf("GetConsumerAndAccessToken:\n got %+v, %+v\nwant %+v, %+v", bothC, bothA, c, want)
-			}
-		}
-
-		list, err := s.ListConsumers(ctx, "nobody")
-		if err != nil || list == nil || len(list) != 0 {
-			t.Errorf("ListConsumers(nobody) = %#v, %v; want empty, nil", list, err)
-		}
-		must(t, "DeleteConsumer", s.DeleteConsumer(ctx, "ck"))
-		if err := s.DeleteConsumer(ctx, "ck"); !errors.Is(err, core.ErrNotFound) {
-			t.Errorf("DeleteConsumer(again) = %v, want ErrNotFound", err)
-		}
-	})
-}
-
-func TestDeleteExpiredAndPurge(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, d *testDatabase) {
-		s := newTestStore(t, d)
-		ctx := t.Context()
-		for name, exp := range map[string]time.Time{"rt-past": now.Add(-time.Microsecond), "rt-now": now, "rt-later": now.Add(time.Microsecond)} {
-			rt := testRequestToken(name)
-			rt.ExpiresAt = exp
-			must(t, "CreateRequestToken", s.CreateRequestToken(ctx, rt))
-		}
-		for name, exp := range map[string]time.Time{"at-never": {}, "at-now": now, "at-later": now.Add(time.Microsecond)} {
-			at := testAccessToken(name)
-			at.ExpiresAt = exp
-			must(t, "CreateAccessToken", s.CreateAccessToken(ctx, at))
-		}
-		n, err := s.DeleteExpired(ctx, now.In(time.FixedZone("X", -7*3600)))
-		if err != nil || n != 3 {
-			t.Errorf("DeleteExpired = %d, %v; want 3, nil", n, err)
-		}
-		for _, name := range []string{"rt-later"} {
-			if _, err := s.GetRequestToken(ctx, name); err != nil {
-				t.Errorf("GetRequestToken(%s): %v", name, err)
-			}
-		}
-		for _, name := range []string{"at-never", "at-later"} {
-			if _, err := s.GetAccessToken(ctx, name); err != nil {
-				t.Errorf("GetAccessToken(%s): %v", name, err)
-			}
-		}
-
-		before := now.Truncate(time.Second)
-		for i, ts := range []time.Time{before.Add(-time.Second), before, before.Add(time.Second)} {
-			n := testNonce("n" + string(rune('0'+i)))
-			n.Timestamp = ts
-			must(t, "UseNonce", s.UseNonce(ctx, n))
-		}
-		if n, err := s.PurgeNonces(ctx, before); err != nil || n != 1 {
-			t.Errorf("PurgeNonces = %d, %v; want 1, nil", n, err)
-		}
-		if err := s.UseNonce(ctx, testNonce("n1")); !errors.Is(err, core.ErrNonceUsed) {
-			t.Errorf("UseNonce(kept nonce) = %v, want ErrNonceUsed", err)
 		}
 	})
 }
@@ -313,20 +106,105 @@ func TestMigrateIdempotent(t *testing.T) {
 	})
 }
 
+// tablesAndIndexes lists the tables and indexes of db's database (schema
+// on PostgreSQL), except those the database names itself (SQLite's
+// autoindexes, MySQL's PRIMARY).
+func tablesAndIndexes(tb testing.TB, db *gorm.DB) []string {
+	tb.Helper()
+	query := map[string]string{
+		"sqlite": "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'",
+		"postgres": "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()" +
+			" UNION ALL SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()",
+		"mysql": "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()" +
+			" UNION SELECT index_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND index_name <> 'PRIMARY'",
+	}[db.Dialector.Name()]
+	var names []string
+	must(tb, "list tables and indexes", db.Raw(query).Scan(&names).Error)
+	return names
+}
+
+// storeModels pairs each table with its model, as an application's own
+// migration would.
+var storeModels = []struct {
+	table string
+	model any
+}{
+	{ConsumersTable, &ConsumerModel{}},
+	{RequestTokensTable, &RequestTokenModel{}},
+	{AccessTokensTable, &AccessTokenModel{}},
+	{NoncesTable, &NonceModel{}},
+}
+
+// WithTablePrefix holds everywhere: Migrate, and an application's own
+// AutoMigrate of the models under the store's names, create the four
+// prefixed tables, indexes named after them, and nothing else; a model
+// migrated without the store's name takes no store's table; and the store
+// then works on its tables.
 func TestTablePrefix(t *testing.T) {
+	for _, b := range backends {
+		for _, tc := range []struct {
+			name    string
+			migrate func(ctx context.Context, db *gorm.DB, s *Store) error
+		}{
+			{"Migrate", func(ctx context.Context, _ *gorm.DB, s *Store) error { return s.Migrate(ctx) }},
+			{"own AutoMigrate", func(ctx context.Context, db *gorm.DB, s *Store) error {
+				for _, m := range storeModels {
+					if err := db.WithContext(ctx).Table(s.TableName(m.table)).AutoMigrate(m.model); err != nil {
+						return err
+					}
+				}
+				return nil
+			}},
+		} {
+			t.Run(b.name+"/"+tc.name, func(t *testing.T) {
+				db := b.new(t).open(t)
+				ctx := t.Context()
+				s := New(db, WithTablePrefix("x_"))
+				must(t, tc.name, tc.migrate(ctx, db, s))
+				var tables []string
+				for _, name := range tablesAndIndexes(t, db) {
+					if !strings.HasPrefix(strings.TrimPrefix(name, "idx_"), "x_") {
+						t.Errorf("%s made %q, which is not named after an x_ table", tc.name, name)
+					}
+					if db.Migrator().HasTable(name) {
+						tables = append(tables, name)
+					}
+				}
+				slices.Sort(tables)
+				if want := []string{"x_access_tokens", "x_consumers", "x_nonces", "x_request_tokens"}; !slices.Equal(tables, want) {
+					t.Errorf("tables %q, want %q", tables, want)
+				}
+
+				// GORM's own name for a model is none of a store's.
+				for _, m := range storeModels {
+					must(t, "AutoMigrate without a name", db.AutoMigrate(m.model))
+					if name := DefaultTablePrefix + m.table; db.Migrator().HasTable(name) {
+						t.Errorf("AutoMigrate(%T) made %s, the default store's table", m.model, name)
+					}
+				}
+
+				must(t, "CreateConsumer", s.CreateConsumer(ctx, testConsumer("ck")))
+				must(t, "CreateAccessToken", s.CreateAccessToken(ctx, testAccessToken("at")))
+				if _, _, err := s.GetConsumerAndAccessToken(ctx, "ck", "at"); err != nil {
+					t.Errorf("GetConsumerAndAccessToken: %v", err)
+				}
+				must(t, "UseNonce", s.UseNonce(ctx, testNonce("n")))
+				if err := s.UseNonce(ctx, testNonce("n")); !errors.Is(err, core.ErrNonceUsed) {
+					t.Errorf("UseNonce again = %v, want ErrNonceUsed", err)
+				}
+			})
+		}
+	}
+}
+
+// Two prefixes in one database keep their records apart.
+func TestTablePrefixesApart(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, d *testDatabase) {
 		db := d.open(t)
 		ctx := t.Context()
 		def, custom := New(db), New(db, WithTablePrefix("oauth_"))
 		must(t, "Migrate", def.Migrate(ctx))
 		must(t, "Migrate(oauth_)", custom.Migrate(ctx))
-		for _, table := range []string{ConsumersTable, RequestTokensTable, AccessTokensTable, NoncesTable} {
-			for _, name := range []string{"oauth1_" + table, "oauth_" + table} {
-				if !db.Migrator().HasTable(name) {
-					t.Errorf("no table %s", name)
-				}
-			}
-		}
 		if got := custom.TableName(NoncesTable); got != "oauth_nonces" {
 			t.Errorf("TableName(NoncesTable) = %q", got)
 		}
@@ -483,26 +361,4 @@ func TestJanitor(t *testing.T) {
 	}
 	cancel()
 	<-done
-}
-
-// Tables made from the exported models by the application's own migration
-// serve a default Store; so do those of a prefix, through db.Table.
-func TestOwnMigrations(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, d *testDatabase) {
-		db := d.open(t)
-		ctx := t.Context()
-		must(t, "AutoMigrate", db.AutoMigrate(&ConsumerModel{}, &RequestTokenModel{}, &AccessTokenModel{}, &NonceModel{}))
-		custom := New(db, WithTablePrefix("app_"))
-		must(t, "AutoMigrate(app_)", db.Table(custom.TableName(NoncesTable)).AutoMigrate(&NonceModel{}))
-		s := New(db)
-		must(t, "CreateConsumer", s.CreateConsumer(ctx, testConsumer("ck")))
-		if _, err := s.GetConsumer(ctx, "ck"); err != nil {
-			t.Errorf("GetConsumer: %v", err)
-		}
-		must(t, "UseNonce", s.UseNonce(ctx, testNonce("n")))
-		must(t, "UseNonce(app_)", custom.UseNonce(ctx, testNonce("n")))
-		if err := custom.UseNonce(ctx, testNonce("n")); !errors.Is(err, core.ErrNonceUsed) {
-			t.Errorf("UseNonce(app_) again = %v, want ErrNonceUsed", err)
-		}
-	})
 }

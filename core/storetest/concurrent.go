@@ -12,13 +12,15 @@ import (
 // racers is how many goroutines race for each one-time transition.
 const racers = 32
 
-// race runs call(i) for i in [0, racers) in as many goroutines, released
-// together by closing a start barrier, and returns their errors by i.
-func race(call func(i int) error) []error {
-	errs := make([]error, racers)
+// Race calls call(0) … call(n-1), each in its own goroutine, all released
+// together by closing a start barrier, and returns their errors by i. A
+// store's own race tests (two Stores sharing one database, say) use it
+// with OneWinner; run them with go test -race.
+func Race(n int, call func(i int) error) []error {
+	errs := make([]error, n)
 	start := make(chan struct{})
 	var wg sync.WaitGroup
-	for i := range racers {
+	for i := range n {
 		wg.Go(func() {
 			<-start
 			errs[i] = call(i)
@@ -29,9 +31,11 @@ func race(call func(i int) error) []error {
 	return errs
 }
 
-// oneWinner checks that exactly one call succeeded and every other failed
-// with lose, and returns the winner's index (-1 if none).
-func oneWinner(t *testing.T, op string, errs []error, lose error) int {
+// OneWinner reports an error on t unless exactly one of errs is nil and
+// every other one wraps lose (the sentinel of the lost transition, such as
+// core.ErrConflict), and returns the winner's index (-1 if none). op names
+// the call in the report.
+func OneWinner(t testing.TB, op string, errs []error, lose error) int {
 	t.Helper()
 	winner := -1
 	for i, err := range errs {
@@ -64,7 +68,7 @@ func (s suite) testConcurrent(t *testing.T) {
 			mustOK(t, "AuthorizeRequestToken", st.AuthorizeRequestToken(ctx, rt, "alice", "v", nil))
 		}
 		listed := make([]map[string]bool, racers)
-		errs := race(func(i int) error {
+		errs := Race(racers, func(i int) error {
 			if i%2 == 0 {
 				return st.ConsumeRequestToken(ctx, fmt.Sprint("rt-", i/2), s.fx.AccessToken(fmt.Sprint("at-", i/2), "ck", "alice"))
 			}
@@ -101,10 +105,10 @@ func (s suite) testConcurrent(t *testing.T) {
 		st := s.store(t)
 		ctx := t.Context()
 		mustOK(t, "CreateRequestToken", st.CreateRequestToken(ctx, s.fx.RequestToken("rt", "ck")))
-		errs := race(func(i int) error {
+		errs := Race(racers, func(i int) error {
 			return st.AuthorizeRequestToken(ctx, "rt", fmt.Sprint("user-", i), fmt.Sprint("verifier-", i), []string{"read"})
 		})
-		w := oneWinner(t, "AuthorizeRequestToken", errs, core.ErrConflict)
+		w := OneWinner(t, "AuthorizeRequestToken", errs, core.ErrConflict)
 		if w < 0 {
 			return
 		}
@@ -113,14 +117,38 @@ func (s suite) testConcurrent(t *testing.T) {
 			t.Errorf("token = state %q, user %q, verifier %q; want the winner's (%d)", got.State, got.UserID, got.Verifier, w)
 		}
 	})
+	t.Run("DenyRequestToken against AuthorizeRequestToken", func(t *testing.T) {
+		// Half the racers deny, half authorize: one of them decides, and
+		// the token is in the winner's state.
+		st := s.store(t)
+		ctx := t.Context()
+		mustOK(t, "CreateRequestToken", st.CreateRequestToken(ctx, s.fx.RequestToken("rt", "ck")))
+		errs := Race(racers, func(i int) error {
+			if i%2 == 0 {
+				return st.DenyRequestToken(ctx, "rt")
+			}
+			return st.AuthorizeRequestToken(ctx, "rt", fmt.Sprint("user-", i), "v", nil)
+		})
+		w := OneWinner(t, "DenyRequestToken/AuthorizeRequestToken", errs, core.ErrConflict)
+		if w < 0 {
+			return
+		}
+		want, user := core.StateDenied, ""
+		if w%2 == 1 {
+			want, user = core.StateAuthorized, fmt.Sprint("user-", w)
+		}
+		if got := getRequestToken(t, st, "rt"); got.State != want || got.UserID != user {
+			t.Errorf("token = state %q, user %q; want the winner's (%d): %q, %q", got.State, got.UserID, w, want, user)
+		}
+	})
 	t.Run("ConsumeRequestToken", func(t *testing.T) {
 		st := s.store(t)
 		ctx := t.Context()
 		mustOK(t, "CreateRequestToken", st.CreateRequestToken(ctx, s.fx.RequestToken("rt", "ck")))
 		mustOK(t, "AuthorizeRequestToken", st.AuthorizeRequestToken(ctx, "rt", "alice", "v", []string{"read"}))
 		access := func(i int) *core.AccessToken { return s.fx.AccessToken(fmt.Sprint("at-", i), "ck", "alice") }
-		errs := race(func(i int) error { return st.ConsumeRequestToken(ctx, "rt", access(i)) })
-		w := oneWinner(t, "ConsumeRequestToken", errs, core.ErrConflict)
+		errs := Race(racers, func(i int) error { return st.ConsumeRequestToken(ctx, "rt", access(i)) })
+		w := OneWinner(t, "ConsumeRequestToken", errs, core.ErrConflict)
 		if w < 0 {
 			return
 		}
@@ -143,13 +171,13 @@ func (s suite) testConcurrent(t *testing.T) {
 		st := s.store(t)
 		n := s.fx.Nonce("ck", "at", "nonce")
 		ctx := t.Context()
-		errs := race(func(int) error { return st.UseNonce(ctx, n) })
-		oneWinner(t, "UseNonce", errs, core.ErrNonceUsed)
+		errs := Race(racers, func(int) error { return st.UseNonce(ctx, n) })
+		OneWinner(t, "UseNonce", errs, core.ErrNonceUsed)
 	})
 	t.Run("UseNonce distinct", func(t *testing.T) {
 		st := s.store(t)
 		ctx := t.Context()
-		errs := race(func(i int) error {
+		errs := Race(racers, func(i int) error {
 			return st.UseNonce(ctx, s.fx.Nonce("ck", "at", fmt.Sprint("nonce-", i)))
 		})
 		for i, err := range errs {

@@ -20,8 +20,10 @@
 // and for one that implements core.NonceGenerationStore that its generation
 // moves with every revocation and consumer deletion.
 //
-// Fixtures builds the fully populated records the suite uses; store tests of
-// their own may use it too. Its times are UTC and whole microseconds, which
+// Fixtures builds the fully populated records the suite uses, and Race and
+// OneWinner run its races (goroutines released by one start barrier, and
+// the check that exactly one won); store tests of their own may use them
+// too. Its times are UTC and whole microseconds, which
 // SQL databases keep exactly. The suite compares times with time.Equal after
 // truncating to the microsecond, so a store may return them in any location.
 package storetest

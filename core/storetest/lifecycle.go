@@ -207,66 +207,69 @@ func (s suite) testDeleteExpired(t *testing.T) {
 			t.Errorf("DeleteExpired = %d, want 0", n)
 		}
 	})
-	t.Run("exactly the expired", func(t *testing.T) {
-		st := s.store(t)
-		ctx := t.Context()
-		requests := []struct {
-			token   string
-			expires time.Time
-			gone    bool
-		}{
-			{"rt-past", now.Add(-time.Second), true},
-			{"rt-now", now, true},
-			{"rt-future", now.Add(time.Second), false},
-			{"rt-micro", now.Add(time.Microsecond), false},
-		}
-		for _, r := range requests {
-			rt := s.fx.RequestToken(r.token, "ck")
-			rt.CreatedAt, rt.ExpiresAt = now.Add(-time.Hour), r.expires
-			mustOK(t, "CreateRequestToken", st.CreateRequestToken(ctx, rt))
-		}
-		accesses := []struct {
-			token   string
-			expires time.Time
-			revoked bool
-			gone    bool
-		}{
-			{"at-never", time.Time{}, false, false},
-			{"at-never-revoked", time.Time{}, true, false},
-			{"at-past", now.Add(-time.Second), false, true},
-			{"at-now", now, false, true},
-			{"at-future", now.Add(time.Second), false, false},
-			{"at-future-revoked", now.Add(time.Hour), true, false},
-		}
-		for _, a := range accesses {
-			at := s.fx.AccessToken(a.token, "ck", "alice")
-			at.CreatedAt, at.ExpiresAt, at.Revoked = now.Add(-time.Hour), a.expires, a.revoked
-			mustOK(t, "CreateAccessToken", st.CreateAccessToken(ctx, at))
-		}
+	// now may come in any location: the instant counts.
+	for _, at := range []time.Time{now, now.In(elsewhere)} {
+		t.Run("exactly the expired, now in "+at.Location().String(), func(t *testing.T) {
+			st := s.store(t)
+			ctx := t.Context()
+			requests := []struct {
+				token   string
+				expires time.Time
+				gone    bool
+			}{
+				{"rt-past", now.Add(-time.Second), true},
+				{"rt-now", now, true},
+				{"rt-future", now.Add(time.Second), false},
+				{"rt-micro", now.Add(time.Microsecond), false},
+			}
+			for _, r := range requests {
+				rt := s.fx.RequestToken(r.token, "ck")
+				rt.CreatedAt, rt.ExpiresAt = now.Add(-time.Hour), r.expires
+				mustOK(t, "CreateRequestToken", st.CreateRequestToken(ctx, rt))
+			}
+			accesses := []struct {
+				token   string
+				expires time.Time
+				revoked bool
+				gone    bool
+			}{
+				{"at-never", time.Time{}, false, false},
+				{"at-never-revoked", time.Time{}, true, false},
+				{"at-past", now.Add(-time.Second), false, true},
+				{"at-now", now, false, true},
+				{"at-future", now.Add(time.Second), false, false},
+				{"at-future-revoked", now.Add(time.Hour), true, false},
+			}
+			for _, a := range accesses {
+				at := s.fx.AccessToken(a.token, "ck", "alice")
+				at.CreatedAt, at.ExpiresAt, at.Revoked = now.Add(-time.Hour), a.expires, a.revoked
+				mustOK(t, "CreateAccessToken", st.CreateAccessToken(ctx, at))
+			}
 
-		n, err := st.DeleteExpired(ctx, now)
-		checkErr(t, "DeleteExpired", err, nil)
-		if n != 4 {
-			t.Errorf("DeleteExpired = %d, want 4", n)
-		}
-		for _, r := range requests {
-			if r.gone {
-				noRequestToken(t, st, r.token)
-			} else {
-				getRequestToken(t, st, r.token)
+			n, err := st.DeleteExpired(ctx, at)
+			checkErr(t, "DeleteExpired", err, nil)
+			if n != 4 {
+				t.Errorf("DeleteExpired = %d, want 4", n)
 			}
-		}
-		for _, a := range accesses {
-			if a.gone {
-				noAccessToken(t, st, a.token)
-			} else {
-				getAccessToken(t, st, a.token)
+			for _, r := range requests {
+				if r.gone {
+					noRequestToken(t, st, r.token)
+				} else {
+					getRequestToken(t, st, r.token)
+				}
 			}
-		}
-		n, err = st.DeleteExpired(ctx, now)
-		checkErr(t, "DeleteExpired(again)", err, nil)
-		if n != 0 {
-			t.Errorf("DeleteExpired(again) = %d, want 0", n)
-		}
-	})
+			for _, a := range accesses {
+				if a.gone {
+					noAccessToken(t, st, a.token)
+				} else {
+					getAccessToken(t, st, a.token)
+				}
+			}
+			n, err = st.DeleteExpired(ctx, at)
+			checkErr(t, "DeleteExpired(again)", err, nil)
+			if n != 0 {
+				t.Errorf("DeleteExpired(again) = %d, want 0", n)
+			}
+		})
+	}
 }

@@ -59,39 +59,42 @@ func (s suite) testPurgeNonces(t *testing.T) {
 			t.Errorf("PurgeNonces = %d, want 0", n)
 		}
 	})
-	t.Run("exactly the older", func(t *testing.T) {
-		st := s.store(t)
-		ctx := t.Context()
-		nonces := []struct {
-			n    core.Nonce
-			gone bool
-		}{
-			{core.Nonce{ConsumerKey: "ck", Token: "at", Nonce: "n1", Timestamp: before.Add(-time.Hour)}, true},
-			{core.Nonce{ConsumerKey: "ck", Nonce: "n2", Timestamp: before.Add(-time.Second)}, true},
-			{core.Nonce{ConsumerKey: "ck2", Token: "at", Nonce: "n3", Timestamp: before.Add(-time.Second)}, true},
-			{core.Nonce{ConsumerKey: "ck", Token: "at", Nonce: "n4", Timestamp: before}, false},
-			{core.Nonce{ConsumerKey: "ck", Nonce: "n5", Timestamp: before.Add(time.Second)}, false},
-			{core.Nonce{ConsumerKey: "ck", Token: "at", Nonce: "n6", Timestamp: before.Add(time.Hour)}, false},
-		}
-		for _, n := range nonces {
-			mustOK(t, "UseNonce", st.UseNonce(ctx, n.n))
-		}
-		purged, err := st.PurgeNonces(ctx, before)
-		checkErr(t, "PurgeNonces", err, nil)
-		if purged != 3 {
-			t.Errorf("PurgeNonces = %d, want 3", purged)
-		}
-		for _, n := range nonces {
-			if n.gone {
-				checkErr(t, "UseNonce(purged "+n.n.Nonce+")", st.UseNonce(ctx, n.n), nil)
-			} else {
-				checkErr(t, "UseNonce(kept "+n.n.Nonce+")", st.UseNonce(ctx, n.n), core.ErrNonceUsed)
+	// before may come in any location: the instant counts.
+	for _, at := range []time.Time{before, before.In(elsewhere)} {
+		t.Run("exactly the older, before in "+at.Location().String(), func(t *testing.T) {
+			st := s.store(t)
+			ctx := t.Context()
+			nonces := []struct {
+				n    core.Nonce
+				gone bool
+			}{
+				{core.Nonce{ConsumerKey: "ck", Token: "at", Nonce: "n1", Timestamp: before.Add(-time.Hour)}, true},
+				{core.Nonce{ConsumerKey: "ck", Nonce: "n2", Timestamp: before.Add(-time.Second)}, true},
+				{core.Nonce{ConsumerKey: "ck2", Token: "at", Nonce: "n3", Timestamp: before.Add(-time.Second)}, true},
+				{core.Nonce{ConsumerKey: "ck", Token: "at", Nonce: "n4", Timestamp: before}, false},
+				{core.Nonce{ConsumerKey: "ck", Nonce: "n5", Timestamp: before.Add(time.Second)}, false},
+				{core.Nonce{ConsumerKey: "ck", Token: "at", Nonce: "n6", Timestamp: before.Add(time.Hour)}, false},
 			}
-		}
-		purged, err = st.PurgeNonces(ctx, before)
-		checkErr(t, "PurgeNonces(again)", err, nil)
-		if purged != 3 {
-			t.Errorf("PurgeNonces(again) = %d, want 3 (the purged ones, used again)", purged)
-		}
-	})
+			for _, n := range nonces {
+				mustOK(t, "UseNonce", st.UseNonce(ctx, n.n))
+			}
+			purged, err := st.PurgeNonces(ctx, at)
+			checkErr(t, "PurgeNonces", err, nil)
+			if purged != 3 {
+				t.Errorf("PurgeNonces = %d, want 3", purged)
+			}
+			for _, n := range nonces {
+				if n.gone {
+					checkErr(t, "UseNonce(purged "+n.n.Nonce+")", st.UseNonce(ctx, n.n), nil)
+				} else {
+					checkErr(t, "UseNonce(kept "+n.n.Nonce+")", st.UseNonce(ctx, n.n), core.ErrNonceUsed)
+				}
+			}
+			purged, err = st.PurgeNonces(ctx, at)
+			checkErr(t, "PurgeNonces(again)", err, nil)
+			if purged != 3 {
+				t.Errorf("PurgeNonces(again) = %d, want 3 (the purged ones, used again)", purged)
+			}
+		})
+	}
 }

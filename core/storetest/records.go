@@ -198,8 +198,8 @@ func (s suite) testListConsumers(t *testing.T) {
 	t.Run("empty store", func(t *testing.T) {
 		list, err := s.store(t).ListConsumers(t.Context(), "alice")
 		checkErr(t, "ListConsumers", err, nil)
-		if len(list) != 0 {
-			t.Errorf("ListConsumers = %+v, want none", list)
+		if list == nil || len(list) != 0 {
+			t.Errorf("ListConsumers = %#v, want an empty slice", list)
 		}
 	})
 	t.Run("oldest first, owner only", func(t *testing.T) {
@@ -225,8 +225,8 @@ func (s suite) testListConsumers(t *testing.T) {
 		}
 		list, err = st.ListConsumers(ctx, "carol")
 		checkErr(t, "ListConsumers(carol)", err, nil)
-		if len(list) != 0 {
-			t.Errorf("ListConsumers(carol) = %+v, want none", list)
+		if list == nil || len(list) != 0 {
+			t.Errorf("ListConsumers(carol) = %#v, want an empty slice", list)
 		}
 	})
 }
@@ -235,8 +235,8 @@ func (s suite) testListAccessTokens(t *testing.T) {
 	t.Run("empty store", func(t *testing.T) {
 		list, err := s.store(t).ListAccessTokens(t.Context(), "alice")
 		checkErr(t, "ListAccessTokens", err, nil)
-		if len(list) != 0 {
-			t.Errorf("ListAccessTokens = %+v, want none", list)
+		if list == nil || len(list) != 0 {
+			t.Errorf("ListAccessTokens = %#v, want an empty slice", list)
 		}
 	})
 	t.Run("oldest first, user only, revoked and expired included", func(t *testing.T) {
@@ -265,8 +265,8 @@ func (s suite) testListAccessTokens(t *testing.T) {
 		}
 		list, err = st.ListAccessTokens(ctx, "carol")
 		checkErr(t, "ListAccessTokens(carol)", err, nil)
-		if len(list) != 0 {
-			t.Errorf("ListAccessTokens(carol) = %+v, want none", list)
+		if list == nil || len(list) != 0 {
+			t.Errorf("ListAccessTokens(carol) = %#v, want an empty slice", list)
 		}
 	})
 }

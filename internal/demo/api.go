@@ -128,7 +128,12 @@ func (a *App) consumerOwner(w http.ResponseWriter, r *http.Request) (string, boo
 		}
 		return name, true
 	}
-	sess, ok := a.userSession(r)
+	sess, ok, err := a.userSession(r)
+	if err != nil {
+		a.Log.ErrorContext(r.Context(), "check session", "method", r.Method, "path", r.URL.Path, "err", err)
+		WriteJSONError(w, http.StatusInternalServerError, "internal error")
+		return "", false
+	}
 	if !ok {
 		return unauthorized("log in, or use HTTP Basic with a demo user's name and password")
 	}

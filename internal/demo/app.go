@@ -80,7 +80,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger, opts Options) (*App
 func (a *App) open(ctx context.Context, opts Options) error {
 	var err error
 	if a.Backend.DB == nil {
-		a.Users, err = NewMemoryUsers(a.Config.BcryptCost)
+		a.Users, err = NewMemoryUsers(a.Config.BcryptCost, opts.Rand)
 	} else {
 		a.Users, err = NewDBUsers(a.Backend.DB, a.Config.BcryptCost, a.Config.StoreTimeout)
 	}

@@ -34,13 +34,27 @@ func redirect(w http.ResponseWriter, to string, status int) {
 	w.WriteHeader(status)
 }
 
-// userSession returns r's session when a user is logged in.
-func (a *App) userSession(r *http.Request) (*Session, bool) {
-	sess, ok := a.Sessions.Get(r)
+// userSession returns r's session when a user is logged in: its cookie is
+// valid and carries its user's current session generation, so a session
+// ended by a logout, on any instance, is refused. That costs one
+// primary-key read of the users table on the pages that need the user,
+// which read the store anyway; the OAuth API never reads a session. There
+// is no cache: it would let a logged-out cookie work on the other
+// instances until it expired. ok is false without a logged-in user; err is
+// a store failure.
+func (a *App) userSession(r *http.Request) (sess *Session, ok bool, err error) {
+	sess, ok = a.Sessions.Get(r)
 	if !ok || sess.User == "" {
-		return nil, false
+		return nil, false, nil
 	}
-	return sess, true
+	gen, known, err := a.Users.SessionGeneration(r.Context(), sess.User)
+	if err != nil {
+		return nil, false, err
+	}
+	if !known || gen != sess.Generation {
+		return nil, false, nil
+	}
+	return sess, true, nil
 }
 
 // loginForm renders the login form with status. It starts an anonymous
@@ -49,7 +63,7 @@ func (a *App) loginForm(w http.ResponseWriter, r *http.Request, status int, d *p
 	sess, ok := a.Sessions.Get(r)
 	if !ok {
 		var err error
-		if sess, err = a.Sessions.Start(w, r, ""); err != nil {
+		if sess, err = a.Sessions.Start(w, r, "", 0); err != nil {
 			a.serverError(w, r, "start session", err)
 			return
 		}
@@ -133,23 +147,43 @@ func (a *App) Login(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, "login", err)
 		return
 	}
-	if _, err := a.Sessions.Start(w, r, name); err != nil {
+	gen, _, err := a.Users.SessionGeneration(r.Context(), name)
+	if err != nil {
+		a.serverError(w, r, "login", err)
+		return
+	}
+	if _, err := a.Sessions.Start(w, r, name, gen); err != nil {
 		a.serverError(w, r, "start session", err)
 		return
 	}
 	redirect(w, next, http.StatusSeeOther)
 }
 
-// Logout is POST /logout (csrf_token): it ends the session and answers 303
-// to /login.
+// Logout is POST /logout (csrf_token): it ends the session on the server,
+// with every other session of its user (Users.EndSessions: a copy of the
+// cookie, another browser, on every instance), clears the cookie and
+// answers 303 to /login. When the store fails, it answers 500 and keeps
+// the cookie, so that the user can try again.
 func (a *App) Logout(w http.ResponseWriter, r *http.Request) {
 	if a.cross.Check(r) != nil || parseForm(w, r) != nil {
 		a.forbidden(w)
 		return
 	}
-	if sess, ok := a.userSession(r); ok && !a.Sessions.CheckCSRF(sess, r.PostFormValue("csrf_token")) {
-		a.forbidden(w)
+	sess, ok, err := a.userSession(r)
+	if err != nil {
+		a.serverError(w, r, "check session", err)
 		return
+	}
+	if ok {
+		if !a.Sessions.CheckCSRF(sess, r.PostFormValue("csrf_token")) {
+			a.forbidden(w)
+			return
+		}
+		if err := a.Users.EndSessions(r.Context(), sess.User); err != nil {
+			a.serverError(w, r, "log out", err)
+			return
+		}
+		a.Log.InfoContext(r.Context(), "logged out", "user", sess.User)
 	}
 	a.Sessions.Clear(w, r)
 	redirect(w, "/login", http.StatusSeeOther)
@@ -164,7 +198,11 @@ func (a *App) AuthorizePage(w http.ResponseWriter, r *http.Request) {
 		a.authorizationError(w, err)
 		return
 	}
-	sess, ok := a.userSession(r)
+	sess, ok, err := a.userSession(r)
+	if err != nil {
+		a.serverError(w, r, "check session", err)
+		return
+	}
 	if !ok {
 		a.loginForm(w, r, http.StatusOK, &pageData{Next: r.URL.RequestURI(), Consumer: ar.Consumer.Name})
 		return
@@ -203,7 +241,11 @@ func (a *App) AuthorizeDecision(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token := r.PostFormValue("oauth_token")
-	sess, ok := a.userSession(r)
+	sess, ok, err := a.userSession(r)
+	if err != nil {
+		a.serverError(w, r, "check session", err)
+		return
+	}
 	if !ok {
 		a.loginForm(w, r, http.StatusUnauthorized, &pageData{
 			Error: "Please log in first.",
@@ -262,7 +304,11 @@ func (a *App) AuthorizeDecision(w http.ResponseWriter, r *http.Request) {
 // authorized, each with a revoke button. Without a session: 303 to the
 // login form.
 func (a *App) Apps(w http.ResponseWriter, r *http.Request) {
-	sess, ok := a.userSession(r)
+	sess, ok, err := a.userSession(r)
+	if err != nil {
+		a.serverError(w, r, "check session", err)
+		return
+	}
 	if !ok {
 		redirect(w, "/login?next="+url.QueryEscape(r.URL.Path), http.StatusSeeOther)
 		return
@@ -296,7 +342,11 @@ func (a *App) RevokeApp(w http.ResponseWriter, r *http.Request) {
 	if !a.readPostedForm(w, r) {
 		return
 	}
-	sess, ok := a.userSession(r)
+	sess, ok, err := a.userSession(r)
+	if err != nil {
+		a.serverError(w, r, "check session", err)
+		return
+	}
 	if !ok {
 		a.loginForm(w, r, http.StatusUnauthorized, &pageData{Error: "Please log in first.", Next: DefaultNext})
 		return
@@ -310,7 +360,7 @@ func (a *App) RevokeApp(w http.ResponseWriter, r *http.Request) {
 		a.errorPage(w, http.StatusBadRequest, "Bad request", "The form names no application (consumer_key).")
 		return
 	}
-	err := a.Provider.RevokeApp(core.RequestContext(r), sess.User, key)
+	err = a.Provider.RevokeApp(core.RequestContext(r), sess.User, key)
 	if errors.Is(err, core.ErrNotFound) {
 		a.errorPage(w, http.StatusNotFound, "Not found", "You have not authorized that application.")
 		return

@@ -18,14 +18,20 @@ import (
 // SessionCookie is the name of the session cookie.
 const SessionCookie = "demo_session"
 
-// Session is a browser session. It lives in a signed cookie only; the
-// server keeps no session state.
+// Session is a browser session. It lives in a signed cookie; the server
+// keeps only each user's session generation (Users.SessionGeneration),
+// which a user's session must still carry to be valid, so that a logout
+// ends it on every instance.
 type Session struct {
 	// ID is random (128 bits); CSRF tokens are derived from it.
 	ID string `json:"id"`
 	// User is the logged-in user, or empty for the anonymous session that
 	// carries the login form's CSRF token.
 	User string `json:"user,omitempty"`
+	// Generation is User's session generation when the session started.
+	// A cookie from before generations existed has none, which reads as
+	// 0: valid until that user's first logout.
+	Generation int64 `json:"gen,omitempty"`
 	// Expires is when the cookie stops being accepted (Unix seconds).
 	Expires int64 `json:"exp"`
 }
@@ -77,7 +83,8 @@ func (s *Sessions) mac(purpose, data string) []byte {
 }
 
 // Get returns the session of r's cookie, and false when there is none or
-// it is forged or expired.
+// it is forged or expired. It does not check the session's generation
+// against its user's: the App's userSession does.
 func (s *Sessions) Get(r *http.Request) (*Session, bool) {
 	c, err := r.Cookie(SessionCookie)
 	if err != nil {
@@ -105,24 +112,16 @@ func (s *Sessions) Get(r *http.Request) (*Session, bool) {
 	return &sess, true
 }
 
-// User returns the logged-in user of r's session, or "" when there is none.
-func (s *Sessions) User(r *http.Request) string {
-	if sess, ok := s.Get(r); ok {
-		return sess.User
-	}
-	return ""
-}
-
-// Start issues a new session for user ("" for an anonymous one) with a
-// fresh ID, so that logging in never keeps an ID an attacker could have
-// planted, and sets its cookie on w.
-func (s *Sessions) Start(w http.ResponseWriter, r *http.Request, user string) (*Session, error) {
+// Start issues a new session for user ("" and 0 for an anonymous one) at
+// session generation gen, with a fresh ID, so that logging in never keeps
+// an ID an attacker could have planted, and sets its cookie on w.
+func (s *Sessions) Start(w http.ResponseWriter, r *http.Request, user string, gen int64) (*Session, error) {
 	id := make([]byte, 16)
 	if _, err := io.ReadFull(s.rand, id); err != nil {
 		return nil, err
 	}
 	exp := s.clock.Now().Add(s.ttl)
-	sess := &Session{ID: base64.RawURLEncoding.EncodeToString(id), User: user, Expires: exp.Unix()}
+	sess := &Session{ID: base64.RawURLEncoding.EncodeToString(id), User: user, Generation: gen, Expires: exp.Unix()}
 	raw, err := json.Marshal(sess)
 	if err != nil {
 		return nil, err
@@ -133,7 +132,8 @@ func (s *Sessions) Start(w http.ResponseWriter, r *http.Request, user string) (*
 	return sess, nil
 }
 
-// Clear removes the session cookie.
+// Clear removes the session cookie from the browser; Users.EndSessions
+// ends the session itself.
 func (s *Sessions) Clear(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, s.cookie(r, "", -1, time.Unix(0, 0)))
 }

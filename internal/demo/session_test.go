@@ -51,7 +51,7 @@ func TestSessions(t *testing.T) {
 	other, _ := NewSessions(bytes.Repeat([]byte{2}, 32), time.Hour, clock, nil)
 
 	rec := httptest.NewRecorder()
-	sess, err := s.Start(rec, httptest.NewRequest(http.MethodGet, "/", nil), "alice")
+	sess, err := s.Start(rec, httptest.NewRequest(http.MethodGet, "/", nil), "alice", 7)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestSessions(t *testing.T) {
 		return r
 	}
 	got, ok := s.Get(req(cookie.Value))
-	if !ok || *got != *sess || s.User(req(cookie.Value)) != "alice" {
+	if !ok || *got != *sess || got.User != "alice" || got.Generation != 7 {
 		t.Fatalf("Get = %+v %v, want %+v", got, ok, sess)
 	}
 	payload, sig, _ := strings.Cut(cookie.Value, ".")
@@ -143,12 +143,57 @@ func TestSessionCookieSecure(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s.Origin = tt.origin
 			rec := httptest.NewRecorder()
-			if _, err := s.Start(rec, tt.r, "alice"); err != nil {
+			if _, err := s.Start(rec, tt.r, "alice", 0); err != nil {
 				t.Fatal(err)
 			}
 			if c := rec.Result().Cookies()[0]; c.Secure != tt.secure {
 				t.Errorf("Secure = %v, want %v", c.Secure, tt.secure)
 			}
 		})
+	}
+}
+
+// TestSessionGeneration: the generation is signed with the rest of the
+// cookie, and a cookie from before generations existed reads as 0.
+func TestSessionGeneration(t *testing.T) {
+	s, err := NewSessions(bytes.Repeat([]byte{1}, 32), time.Hour, &fakeClock{now: time.Unix(1_700_000_000, 0)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed := func(payload string) *http.Request {
+		p := base64.RawURLEncoding.EncodeToString([]byte(payload))
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.AddCookie(&http.Cookie{Name: SessionCookie, Value: p + "." + base64.RawURLEncoding.EncodeToString(s.mac("session", p))})
+		return r
+	}
+	tests := []struct {
+		name, payload string
+		gen           int64
+	}{
+		{"cookie from before generations", `{"id":"x","user":"alice","exp":9999999999}`, 0},
+		{"generation 3", `{"id":"x","user":"alice","gen":3,"exp":9999999999}`, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := s.Get(signed(tt.payload))
+			if !ok || got.User != "alice" || got.Generation != tt.gen {
+				t.Errorf("Get = %+v %v, want alice at generation %d", got, ok, tt.gen)
+			}
+		})
+	}
+	rec := httptest.NewRecorder()
+	if _, err := s.Start(rec, httptest.NewRequest(http.MethodGet, "/", nil), "alice", 3); err != nil {
+		t.Fatal(err)
+	}
+	payload, sig, _ := strings.Cut(rec.Result().Cookies()[0].Value, ".")
+	raw, _ := base64.RawURLEncoding.DecodeString(payload)
+	moved := base64.RawURLEncoding.EncodeToString(bytes.Replace(raw, []byte(`"gen":3`), []byte(`"gen":4`), 1))
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	r.AddCookie(&http.Cookie{Name: SessionCookie, Value: moved + "." + sig})
+	if moved == payload {
+		t.Fatal("the generation is not in the payload")
+	}
+	if _, ok := s.Get(r); ok {
+		t.Error("cookie with a changed generation accepted")
 	}
 }

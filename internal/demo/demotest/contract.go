@@ -19,9 +19,11 @@ import (
 const CallbackURL = "http://127.0.0.1:9/callback"
 
 // Run runs the contract scenario against newRouter on SQLite (then a
-// second start on the same file), on the in-memory store, on PostgreSQL
-// when CI or EXAMPLE_POSTGRES_DSN is set, and on MySQL/MariaDB when
-// EXAMPLE_MYSQL_URL is set, and on each of these two the Outage scenario;
+// second start on the same file, and two instances on it, where a logout
+// on one ends the session on the other), on the in-memory store, on
+// PostgreSQL when CI or EXAMPLE_POSTGRES_DSN is set, and on MySQL/MariaDB
+// when EXAMPLE_MYSQL_URL is set (each with the same second start and two
+// instances), and on each of these two the Outage scenario;
 // then the checks of one setting each: the client address the log shows
 // (forged X-Forwarded-For ignored unless the peer is a trusted proxy) and
 // ALLOW_PLAINTEXT.
@@ -31,6 +33,7 @@ func Run(t *testing.T, newRouter func(*demo.App) http.Handler) {
 		db := SQLiteURL(t)
 		Scenario(t, Start(t, Config(db), newRouter))
 		Restart(t, Config(db), newRouter)
+		SharedLogout(t, Config(db), newRouter)
 	})
 	t.Run("memory", func(t *testing.T) {
 		t.Parallel()
@@ -41,12 +44,14 @@ func Run(t *testing.T, newRouter func(*demo.App) http.Handler) {
 		db := PostgresURL(t)
 		Scenario(t, Start(t, Config(db), newRouter))
 		Restart(t, Config(db), newRouter)
+		SharedLogout(t, Config(db), newRouter)
 	})
 	t.Run("mysql", func(t *testing.T) {
 		t.Parallel()
 		db := MySQLURL(t)
 		Scenario(t, Start(t, Config(db), newRouter))
 		Restart(t, Config(db), newRouter)
+		SharedLogout(t, Config(db), newRouter)
 	})
 	t.Run("postgres outage", func(t *testing.T) {
 		t.Parallel()
@@ -168,6 +173,7 @@ func Scenario(t *testing.T, env *Env) {
 		{"deny", stepDeny},
 		{"account", stepAccount},
 		{"logout", stepLogout},
+		{"logout_server_side", stepLogoutServerSide},
 		{"logs", stepLogs},
 		{"throttle", stepThrottle},
 	}

@@ -27,11 +27,12 @@ const OutageStoreTimeout = time.Second
 //   - stalled (the database stops answering) and cut (its connections
 //     dropped, new ones refused): every request that needs the database
 //     is answered 5xx within the deadline (Client fails the test after
-//     ClientTimeout), never 401 or 200; the OAuth endpoints' causes are
-//     logged ("oauth server error", with method and path and no secret);
+//     ClientTimeout), never 401 or 200, a logout included; the causes
+//     are logged at level ERROR, with method and path and no secret;
 //     /readyz is 503 with a short reason; /healthz stays 200;
-//   - restored: /readyz turns 200 again, the access token works, and the
-//     request token is exchanged: nothing was lost.
+//   - restored: /readyz turns 200 again, the access token works, the
+//     request token is exchanged, and the session the failed logout did
+//     not end still works: nothing was lost.
 func Outage(t *testing.T, databaseURL string, newRouter func(*demo.App) http.Handler) {
 	u, err := url.Parse(databaseURL)
 	must(t, err, "database URL")
@@ -54,6 +55,7 @@ func Outage(t *testing.T, databaseURL string, newRouter func(*demo.App) http.Han
 	}
 	s.secret(rt.Secret, verifier)
 	pending := s.anon.RequestToken(cons, core.OOB, "") // for the consent page
+	csrf := CSRF(s.alice.Get("/account/apps").Body)    // for a logout
 
 	down := func(t *testing.T) {
 		since := len(env.Logs.String())
@@ -81,6 +83,8 @@ func Outage(t *testing.T, databaseURL string, newRouter func(*demo.App) http.Han
 		}{
 			{"GET /oauth/authorize", func() *Response { return s.alice.Get("/oauth/authorize?oauth_token=" + url.QueryEscape(pending.Token)) }},
 			{"GET /account/apps", func() *Response { return s.alice.Get("/account/apps") }},
+			// A logout that cannot end the session says so.
+			{"POST /logout", func() *Response { return s.alice.PostForm("/logout", url.Values{"csrf_token": {csrf}}) }},
 			{"POST /consumers", func() *Response {
 				req := s.anon.NewRequest("POST", "/consumers", url.Values{"name": {"During the outage"}})
 				req.SetBasicAuth(Alice.Name, Alice.Password)
@@ -101,7 +105,7 @@ func Outage(t *testing.T, databaseURL string, newRouter func(*demo.App) http.Han
 			t.Errorf("GET /healthz: %d, want 200 (liveness)", r.Status)
 		}
 		logged := serverErrorPaths(t, env.Logs.String()[since:])
-		for _, want := range []string{"/api/me", "/api/ping", "/oauth/request_token", "/oauth/access_token", "/oauth/authorize", "/account/apps"} {
+		for _, want := range []string{"/api/me", "/api/ping", "/oauth/request_token", "/oauth/access_token", "/oauth/authorize", "/account/apps", "/logout"} {
 			if !slices.Contains(logged, want) {
 				t.Errorf("no cause logged for %s; logged for %v", want, logged)
 			}
@@ -132,6 +136,9 @@ func Outage(t *testing.T, databaseURL string, newRouter func(*demo.App) http.Han
 		if r := s.anon.Signed(Signer(cons, at.Token, at.Secret), "GET", "/api/me", nil); r.Status != http.StatusOK {
 			t.Errorf("access token from before the outage: %d %s", r.Status, r.Body)
 		}
+		if r := s.alice.Get("/account/apps"); r.Status != http.StatusOK {
+			t.Errorf("session after the logout the outage refused: GET /account/apps = %d, want 200", r.Status)
+		}
 		x := s.anon.Exchange(cons, rt, verifier)
 		if x.Status != http.StatusOK {
 			t.Fatalf("request token approved before the outage: %d %s", x.Status, x.Body)
@@ -152,17 +159,18 @@ func Outage(t *testing.T, databaseURL string, newRouter func(*demo.App) http.Han
 	})
 }
 
-// serverErrorPaths returns the paths of the "oauth server error" records
-// of a JSON log that have a method and a cause.
+// serverErrorPaths returns the paths of the error records of a JSON log
+// that have a method and a cause: the provider's "oauth server error" and
+// the pages' own (a failed session check, say).
 func serverErrorPaths(t *testing.T, logs string) []string {
 	t.Helper()
 	var paths []string
 	for line := range strings.Lines(logs) {
-		var rec struct{ Msg, Method, Path, Err string }
+		var rec struct{ Level, Method, Path, Err string }
 		if err := json.Unmarshal([]byte(line), &rec); err != nil {
 			t.Fatalf("log line %q: %v", line, err)
 		}
-		if rec.Msg == "oauth server error" && rec.Method != "" && rec.Err != "" {
+		if rec.Level == "ERROR" && rec.Method != "" && rec.Err != "" {
 			paths = append(paths, rec.Path)
 		}
 	}

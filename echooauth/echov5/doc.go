@@ -1,0 +1,53 @@
+// Package echov5 mounts an OAuth 1.0a service provider (package core) on
+// Echo v5 (github.com/labstack/echo/v5). It is package echooauth, which
+// stays on Echo v4, translated to Echo v5's types: the same names and the
+// same behaviour, with handlers that take a *echo.Context. It only bridges
+// Echo to core's net/http surface: every protocol decision and every store
+// access stays in core, and every error is rendered by core.WriteError, so
+// an Echo v5 service answers byte for byte as a net/http one.
+//
+//   - Register mounts the temporary credential and token credential
+//     endpoints (POST /request_token and POST /access_token by default) on
+//     the *echo.Echo or any *echo.Group.
+//   - Middleware authenticates protected routes: three-legged by default,
+//     with options for two-legged requests (TwoLegged), required scopes
+//     (RequireScopes: 403 permission_denied without them), anonymous
+//     requests (Optional), a custom error answer (ErrorHandler) and a
+//     Skipper.
+//   - GrantFrom returns the verified consumer, token and user. The grant is
+//     also in the request's context.Context, so plain net/http handlers
+//     further down (echo.WrapHandler) find it with core.FromContext.
+//   - The consent page stays in the application: Authorization reads the
+//     pending request, Approve and Deny finish it, redirecting to the
+//     consumer's callback (or returning the verifier for oob clients).
+//
+// # Errors through Echo's HTTPErrorHandler
+//
+// By default Middleware writes its error answer itself and returns nil, so
+// Echo's HTTPErrorHandler never sees OAuth failures. An application that
+// routes every error through its HTTPErrorHandler (to log them, say) gives
+// Middleware an ErrorHandler that returns the error, wrapped in an
+// *echo.HTTPError so that other handlers still get a status:
+//
+//	echov5.ErrorHandler(func(c *echo.Context, err error) error {
+//		e := core.AsError(err)
+//		return echo.NewHTTPError(e.Status, e.Problem).Wrap(e)
+//	})
+//
+// and installs HTTPErrorHandler, which renders any error wrapping a
+// *core.Error with core.WriteError and hands the others on:
+//
+//	e.HTTPErrorHandler = echov5.HTTPErrorHandler(p, echo.DefaultHTTPErrorHandler(false))
+//
+// The answer is then the same bytes as core's. See ExampleHTTPErrorHandler.
+//
+// # Scheme and host behind a proxy
+//
+// The scheme and host of the signature base string are core's
+// (core.Provider.Origin: Config.PublicURL, or forwarding headers from
+// Config.TrustedProxies only), never Echo's Context.Scheme. Since v5.4.0
+// Echo believes X-Forwarded-Proto from loopback, link-local and private
+// network peers by default; core believes it from no one until
+// Config.TrustedProxies says so. Configure the proxy in core.Config; Echo's SchemeExtractor and
+// IPExtractor do not change what a signature must cover.
+package echov5

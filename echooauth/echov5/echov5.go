@@ -1,0 +1,215 @@
+package echov5
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v5"
+
+	"github.com/go-oauth1/provider/core"
+)
+
+// Routes is what Register mounts on: *echo.Echo and *echo.Group both have
+// this method.
+type Routes interface {
+	Add(method, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) echo.RouteInfo
+}
+
+// RouteOption configures Register.
+type RouteOption func(*routeConfig)
+
+type routeConfig struct {
+	requestToken, accessToken string
+	allowGET                  bool
+}
+
+// Paths replaces the default paths, "/request_token" and "/access_token",
+// relative to the routes passed to Register. An empty path keeps its default.
+func Paths(requestToken, accessToken string) RouteOption {
+	return func(c *routeConfig) {
+		if requestToken != "" {
+			c.requestToken = requestToken
+		}
+		if accessToken != "" {
+			c.accessToken = accessToken
+		}
+	}
+}
+
+// AllowGET also answers GET on both token endpoints (the OAuth parameters
+// then come in the Authorization header or the query). By default only POST
+// is routed.
+func AllowGET() RouteOption { return func(c *routeConfig) { c.allowGET = true } }
+
+// Register mounts p's temporary credential (POST /request_token) and token
+// credential (POST /access_token) endpoints on r, which may be the *echo.Echo
+// or any *echo.Group: Register(e.Group("/oauth"), p) serves
+// /oauth/request_token and /oauth/access_token. Like Echo's own Add, it
+// panics when the router refuses a route.
+func Register(r Routes, p *core.Provider, opts ...RouteOption) {
+	c := routeConfig{requestToken: "/request_token", accessToken: "/access_token"}
+	for _, o := range opts {
+		o(&c)
+	}
+	rt, at := echo.WrapHandler(p.RequestTokenHandler()), echo.WrapHandler(p.AccessTokenHandler())
+	r.Add(http.MethodPost, c.requestToken, rt)
+	r.Add(http.MethodPost, c.accessToken, at)
+	if c.allowGET {
+		r.Add(http.MethodGet, c.requestToken, rt)
+		r.Add(http.MethodGet, c.accessToken, at)
+	}
+}
+
+// Option configures Middleware.
+type Option func(*middleware)
+
+type middleware struct {
+	auth    []core.AuthOption
+	onError func(*echo.Context, error) error
+	skip    func(*echo.Context) bool
+}
+
+// TwoLegged accepts requests signed by a consumer alone, without a token
+// (see core.TwoLegged). The grant then has no Token and no UserID.
+func TwoLegged() Option {
+	return func(m *middleware) { m.auth = append(m.auth, core.TwoLegged()) }
+}
+
+// RequireScopes refuses a grant that lacks any of scopes with 403
+// permission_denied.
+func RequireScopes(scopes ...string) Option {
+	return func(m *middleware) { m.auth = append(m.auth, core.RequireScopes(scopes...)) }
+}
+
+// Optional lets a request without any OAuth parameter through with no grant
+// (GrantFrom reports false); a request that carries OAuth parameters must
+// still verify.
+func Optional() Option {
+	return func(m *middleware) { m.auth = append(m.auth, core.Optional()) }
+}
+
+// ErrorHandler replaces the default error answer, core's WriteError with the
+// provider's realm. err is an *core.Error or a store failure (see
+// core.AsError); what h returns is the middleware's result, and the next
+// handler is not called.
+//
+// To answer through Echo's HTTPErrorHandler instead, return an error that
+// wraps the *core.Error (echo.NewHTTPError(...).Wrap(e)), and install
+// HTTPErrorHandler, which renders it as core does (see the example).
+func ErrorHandler(h func(c *echo.Context, err error) error) Option {
+	return func(m *middleware) { m.onError = h }
+}
+
+// Skipper lets requests for which skip returns true through untouched: not
+// verified, no grant. echo's middleware.Skipper functions fit.
+func Skipper(skip func(c *echo.Context) bool) Option {
+	return func(m *middleware) { m.skip = skip }
+}
+
+// Middleware returns Echo middleware that authenticates each request with p:
+// three-legged (signed with a consumer and an access token) unless
+// TwoLegged is given. On success the grant is put in the request's context,
+// where GrantFrom and core.FromContext find it, and next is called. On
+// failure the error is written byte for byte as core.WriteError does (or
+// handed to ErrorHandler) and next is not called.
+func Middleware(p *core.Provider, opts ...Option) echo.MiddlewareFunc {
+	m := middleware{onError: func(c *echo.Context, err error) error {
+		p.WriteError(c.Response(), err)
+		return nil
+	}}
+	for _, o := range opts {
+		o(&m)
+	}
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c *echo.Context) error {
+			if m.skip != nil && m.skip(c) {
+				return next(c)
+			}
+			r := c.Request()
+			g, err := p.Authenticate(r, m.auth...)
+			if err != nil {
+				return m.onError(c, err)
+			}
+			if g != nil {
+				c.SetRequest(r.WithContext(core.NewContext(r.Context(), g)))
+			}
+			return next(c)
+		}
+	}
+}
+
+// HTTPErrorHandler returns an Echo error handler that renders errors
+// wrapping a *core.Error with p.WriteError, byte for byte as core does, and
+// hands every other error to next (e.g. echo.DefaultHTTPErrorHandler(false)).
+// Like Echo's default handler, it writes nothing once the response is
+// committed.
+func HTTPErrorHandler(p *core.Provider, next echo.HTTPErrorHandler) echo.HTTPErrorHandler {
+	return func(c *echo.Context, err error) {
+		var e *core.Error
+		if !errors.As(err, &e) {
+			next(c, err)
+			return
+		}
+		if r, uerr := echo.UnwrapResponse(c.Response()); uerr == nil && r.Committed {
+			return
+		}
+		p.WriteError(c.Response(), e)
+	}
+}
+
+// GrantFrom returns the grant Middleware verified for this request: the
+// consumer, and for three-legged requests the access token and user. It is
+// false when there is none (an Optional anonymous request, a skipped one, or
+// a route without Middleware).
+func GrantFrom(c *echo.Context) (*core.Grant, bool) {
+	return core.FromContext(c.Request().Context())
+}
+
+// Authorization returns the pending authorization named by the request's
+// oauth_token (query or form), for the application's consent page to show
+// the consumer and the requested scopes. See core.Provider.ParseAuthorization.
+func Authorization(c *echo.Context, p *core.Provider) (*core.AuthorizationRequest, error) {
+	return p.ParseAuthorization(c.Request())
+}
+
+// Approve records userID's consent to the request token named by the
+// request's oauth_token (query or form); scopes narrows the requested
+// scopes (nil grants all of them). When the consumer gave a callback it
+// answers 302 to it, with oauth_token and oauth_verifier added; for oob it
+// writes nothing and the application shows the returned Verifier. On error
+// nothing is written: render it with p.WriteError or a page of your own (a
+// 5xx has been reported to core.Config.OnServerError with the request).
+func Approve(c *echo.Context, p *core.Provider, userID string, scopes []string) (*core.Approval, error) {
+	token, err := p.AuthorizationToken(c.Request())
+	if err != nil {
+		return nil, err
+	}
+	a, err := p.Approve(core.RequestContext(c.Request()), token, userID, scopes)
+	if err != nil {
+		return nil, err
+	}
+	if a.RedirectURL != "" {
+		return a, c.Redirect(http.StatusFound, a.RedirectURL)
+	}
+	return a, nil
+}
+
+// Deny records the user's refusal of the request token named by the
+// request's oauth_token. When the consumer gave a callback it answers 302 to
+// it, with denied=TOKEN added, and returns that URL; for oob it writes
+// nothing and returns "". On error nothing is written (a 5xx has been
+// reported to core.Config.OnServerError with the request).
+func Deny(c *echo.Context, p *core.Provider) (redirectURL string, err error) {
+	token, err := p.AuthorizationToken(c.Request())
+	if err != nil {
+		return "", err
+	}
+	u, err := p.Deny(core.RequestContext(c.Request()), token)
+	if err != nil {
+		return "", err
+	}
+	if u != "" {
+		return u, c.Redirect(http.StatusFound, u)
+	}
+	return u, nil
+}

@@ -1,0 +1,104 @@
+package echov5_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/labstack/echo/v5"
+
+	"github.com/go-oauth1/provider/core"
+	"github.com/go-oauth1/provider/core/memstore"
+	"github.com/go-oauth1/provider/core/oauthtest"
+	"github.com/go-oauth1/provider/echooauth/echov5"
+)
+
+// currentUser stands in for the application's login session.
+func currentUser(c *echo.Context) string { return "alice" }
+
+// An Echo v5 service with the token endpoints, a consent page, a protected
+// three-legged route and a two-legged one. The end of the example signs
+// one request, as a client would.
+func Example() {
+	p, err := core.New(core.Config{
+		Store: memstore.New(),
+		Scopes: []core.Scope{
+			{Name: "read", Description: "Read your profile"},
+			{Name: "write", Description: "Post notes as you"},
+		},
+	})
+	if err != nil {
+		panic(err)
+	}
+
+	e := echo.New()
+	// POST /oauth/request_token and POST /oauth/access_token.
+	echov5.Register(e.Group("/oauth"), p)
+
+	// The consent page is the application's: show who asks for what...
+	e.GET("/oauth/authorize", func(c *echo.Context) error {
+		ar, err := echov5.Authorization(c, p)
+		if err != nil {
+			p.WriteError(c.Response(), err)
+			return nil
+		}
+		return c.String(http.StatusOK, fmt.Sprintf("%s asks for %v", ar.Consumer.Name, ar.Scopes))
+	})
+	// ...and finish with the user's answer: a redirect to the consumer's
+	// callback, or the verifier to copy for oob clients.
+	e.POST("/oauth/authorize", func(c *echo.Context) error {
+		if c.FormValue("action") == "deny" {
+			u, err := echov5.Deny(c, p)
+			if err != nil {
+				p.WriteError(c.Response(), err)
+				return nil
+			}
+			if u == "" {
+				return c.String(http.StatusOK, "Access denied.")
+			}
+			return nil
+		}
+		a, err := echov5.Approve(c, p, currentUser(c), nil)
+		if err != nil {
+			p.WriteError(c.Response(), err)
+			return nil
+		}
+		if a.OOB {
+			return c.String(http.StatusOK, "Your verifier: "+a.Verifier)
+		}
+		return nil
+	})
+
+	// Protected routes: three-legged with scope read, and two-legged.
+	e.GET("/api/me", func(c *echo.Context) error {
+		g, _ := echov5.GrantFrom(c)
+		return c.JSON(http.StatusOK, map[string]any{"user": g.UserID, "scopes": g.Scopes})
+	}, echov5.Middleware(p, echov5.RequireScopes("read")))
+	e.GET("/api/ping", func(c *echo.Context) error {
+		g, _ := echov5.GrantFrom(c)
+		return c.String(http.StatusOK, "pong, "+g.Consumer.Name)
+	}, echov5.Middleware(p, echov5.TwoLegged()))
+
+	// A client registers, then signs a two-legged request.
+	client, err := p.RegisterConsumer(context.Background(), core.ConsumerRegistration{Name: "Printer"})
+	if err != nil {
+		panic(err)
+	}
+	req := httptest.NewRequest("GET", "/api/ping", nil)
+	signer := oauthtest.Signer{ConsumerKey: client.Key, ConsumerSecret: client.Secret, Method: core.HMACSHA256}
+	if err := signer.Sign(req); err != nil {
+		panic(err)
+	}
+	w := httptest.NewRecorder()
+	e.ServeHTTP(w, req)
+	fmt.Println(w.Code, w.Body)
+
+	// An unsigned request to a protected route.
+	w = httptest.NewRecorder()
+	e.ServeHTTP(w, httptest.NewRequest("GET", "/api/me", nil))
+	fmt.Println(w.Code, w.Body)
+	// Output:
+	// 200 pong, Printer
+	// 400 oauth_parameters_absent=oauth_consumer_key%26oauth_signature_method%26oauth_signature%26oauth_timestamp%26oauth_nonce%26oauth_token&oauth_problem=parameter_absent&oauth_problem_advice=required+OAuth+parameters+are+missing
+}
