@@ -9,13 +9,9 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// generationTable (with the store's prefix) holds the store's generation
-// (core.NonceGenerationStore): one row, id 1, created by the first change
-// that counts; no row reads as generation 0.
-const generationTable = "generation"
-
-// generationRow is the one row of generationTable.
-type generationRow struct {
+// GenerationModel is the one row of GenerationTable, id 1, created by the
+// first change that counts; no row reads as generation 0.
+type GenerationModel struct {
 	ID         int64 `gorm:"primaryKey;autoIncrement:false"`
 	Generation int64 `gorm:"not null"`
 }
@@ -24,11 +20,12 @@ type generationRow struct {
 // transaction of every change to a consumer or an access token that can
 // make a copy read before it stale.
 func (s *Store) bumpGeneration(tx *gorm.DB) error {
-	return s.table(tx, generationTable).Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "id"}},
-		DoUpdates: clause.Assignments(map[string]any{"generation": gorm.Expr("? + 1",
-			clause.Column{Table: s.prefix + generationTable, Name: "generation"})}),
-	}).Create(&generationRow{ID: 1, Generation: 1}).Error
+	id, gen := tx.NamingStrategy.ColumnName("", "ID"), tx.NamingStrategy.ColumnName("", "Generation")
+	return s.table(tx, GenerationTable).Clauses(clause.OnConflict{
+		Columns: []clause.Column{{Name: id}},
+		DoUpdates: clause.Assignments(map[string]any{gen: gorm.Expr("? + 1",
+			clause.Column{Table: s.prefix + GenerationTable, Name: gen})}),
+	}).Create(&GenerationModel{ID: 1, Generation: 1}).Error
 }
 
 // UseNonceGeneration records n as UseNonce does and returns the store's
@@ -52,8 +49,9 @@ func (s *Store) UseNonceGeneration(ctx context.Context, n core.Nonce) (int64, er
 		inserted, gen, err = s.hot.useNonceGeneration(ctx, &m)
 	default:
 		if inserted, err = s.useNonceGORM(ctx, &m); err == nil && inserted {
-			err = s.table(s.db.WithContext(ctx), generationTable).
-				Select("COALESCE(MAX(generation), 0)").Scan(&gen).Error
+			err = s.table(s.db.WithContext(ctx), GenerationTable).
+				Select("COALESCE(MAX(?), 0)", clause.Column{Name: s.db.NamingStrategy.ColumnName("", "Generation")}).
+				Scan(&gen).Error
 		}
 	}
 	if err != nil {

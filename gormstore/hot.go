@@ -26,10 +26,10 @@ type hotSQL struct {
 	accessToken *statement // one access token by token
 	both        *statement // a consumer and an access token, one row; nil: two queries
 	nonce       *statement // insert a nonce unless recorded
-	// nonceGen inserts a nonce unless recorded and reads the generation,
-	// in one statement; nil: nonce, then generation.
-	nonceGen   *statement
-	generation *statement // the generation (0 without its row)
+	generation  *statement // the generation (0 without its row)
+	// batch writes the nonces of concurrent calls in one statement that
+	// also reads the generation (PostgreSQL); nil: nonce, then generation.
+	batch *nonceBatch
 }
 
 // Fields read and written by the hot statements, in the order of their
@@ -72,7 +72,8 @@ func newHotSQL(db *gorm.DB, prefix string) *hotSQL {
 	consumerCols, err1 := columns(db, &ConsumerModel{}, quote, consumerFields)
 	accessCols, err2 := columns(db, &AccessTokenModel{}, quote, accessTokenFields)
 	nonceCols, err3 := columns(db, &NonceModel{}, quote, nonceFields)
-	if errors.Join(err1, err2, err3) != nil {
+	genCols, err4 := columns(db, &GenerationModel{}, quote, []string{"Generation"})
+	if errors.Join(err1, err2, err3, err4) != nil {
 		return nil
 	}
 	consumers, access, nonces := quote(prefix+ConsumersTable), quote(prefix+AccessTokensTable), quote(prefix+NoncesTable)
@@ -106,13 +107,21 @@ func newHotSQL(db *gorm.DB, prefix string) *hotSQL {
 	insertNonce := insert + nonces + " (" + strings.Join(nonceCols, ", ") + ")" +
 		" VALUES (" + strings.Join(params(len(nonceCols)), ", ") + ")" + onConflict
 	h.nonce = newStatement(sqlDB, prepare, insertNonce)
-	generation := "SELECT COALESCE(MAX(" + quote("generation") + "), 0) FROM " + quote(prefix+generationTable)
+	generation := "SELECT COALESCE(MAX(" + genCols[0] + "), 0) FROM " + quote(prefix+GenerationTable)
 	h.generation = newStatement(sqlDB, prepare, generation)
 	if dialect == "postgres" {
 		// The insert and the read share the statement's snapshot, taken
-		// when it starts: every change committed before is counted.
-		h.nonceGen = newStatement(sqlDB, prepare, "WITH ins AS ("+insertNonce+" RETURNING 1)"+
-			" SELECT (SELECT count(*) FROM ins), ("+generation+")")
+		// when it starts: every change committed before is counted. The
+		// nonces come as four arrays, so one text serves any batch size.
+		many := newStatement(sqlDB, prepare, "WITH ins AS (INSERT INTO "+nonces+
+			" ("+strings.Join(nonceCols, ", ")+")"+
+			" SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[])"+
+			" ON CONFLICT DO NOTHING RETURNING "+strings.Join(nonceCols, ", ")+")"+
+			" SELECT "+strings.Join(nonceCols, ", ")+", NULL::bigint FROM ins"+
+			" UNION ALL SELECT NULL, NULL, NULL, NULL, ("+generation+")")
+		h.batch = &nonceBatch{write: func(ctx context.Context, calls []*nonceCall) error {
+			return writeNonces(ctx, many, calls)
+		}}
 	}
 	return h
 }
@@ -213,16 +222,63 @@ func (h *hotSQL) useNonce(ctx context.Context, m *NonceModel) (bool, error) {
 // useNonceGeneration inserts m unless a nonce with its key is recorded,
 // reports whether it did, and returns the generation as of then or later.
 func (h *hotSQL) useNonceGeneration(ctx context.Context, m *NonceModel) (inserted bool, gen int64, err error) {
-	if h.nonceGen != nil {
-		var n int64
-		_, err = h.nonceGen.queryRow(ctx, m.args(), []any{&n, &gen})
-		return n == 1, gen, err
+	if h.batch != nil {
+		return h.batch.use(ctx, m)
 	}
 	if inserted, err = h.useNonce(ctx, m); err != nil || !inserted {
 		return inserted, 0, err
 	}
 	_, err = h.generation.queryRow(ctx, nil, []any{&gen})
 	return true, gen, err
+}
+
+// writeNonces runs stmt, the batch insert of PostgreSQL, for calls, and
+// sets each call's result. Of calls with the same nonce key only the first
+// can be new.
+func writeNonces(ctx context.Context, stmt *statement, calls []*nonceCall) error {
+	type key struct {
+		consumer, token string
+		micros          int64
+		nonce           string
+	}
+	keyOf := func(m *NonceModel) key { return key{m.ConsumerKey, m.Token, m.Timestamp.UnixMicro(), m.Nonce} }
+	first := make(map[key]*nonceCall, len(calls))
+	var consumers, tokens, values []string
+	var times []time.Time
+	for _, c := range calls {
+		k := keyOf(c.m)
+		if first[k] != nil {
+			continue
+		}
+		first[k] = c
+		consumers, tokens = append(consumers, c.m.ConsumerKey), append(tokens, c.m.Token)
+		times, values = append(times, c.m.Timestamp), append(values, c.m.Nonce)
+	}
+	rows, err := stmt.rows(ctx, []any{consumers, tokens, times, values})
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var gen int64
+	for rows.Next() {
+		var m NonceModel
+		var g sql.Null[int64]
+		if err := rows.Scan(orNull(&m.ConsumerKey), orNull(&m.Token), orNull(&m.Timestamp), orNull(&m.Nonce), &g); err != nil {
+			return err
+		}
+		if g.Valid {
+			gen = g.V
+		} else if c := first[keyOf(&m)]; c != nil {
+			c.inserted = true
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, c := range calls {
+		c.gen = gen
+	}
+	return nil
 }
 
 // orNull wraps a scan destination (a pointer, as given to sql.Rows.Scan)
@@ -312,6 +368,18 @@ func (s *statement) queryRow(ctx context.Context, args, dest []any) (bool, error
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// rows runs the statement with args and returns its rows.
+func (s *statement) rows(ctx context.Context, args []any) (*sql.Rows, error) {
+	if !s.prepare {
+		return s.db.QueryContext(ctx, s.query, args...)
+	}
+	st, err := s.prepared(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
 }
 
 // exec runs the statement with args.

@@ -26,9 +26,13 @@ const (
 	RequestTokensTable = "request_tokens"
 	AccessTokensTable  = "access_tokens"
 	NoncesTable        = "nonces"
+	// GenerationTable holds the store's generation: one row, which
+	// revocations and consumer deletions change (see
+	// Store.UseNonceGeneration).
+	GenerationTable = "generation"
 )
 
-// The models below are the rows of the four tables. They name no table:
+// The models below are the rows of the five tables. They name no table:
 // a Store names each one by its prefix (Store.TableName), so to migrate
 // them yourself, do the same, e.g.
 // db.Table(s.TableName(NoncesTable)).AutoMigrate(&NonceModel{}); a plain

@@ -383,9 +383,12 @@ func (s *Store) UseNonce(ctx context.Context, n core.Nonce) error {
 	m := nonceModel(n)
 	var inserted bool
 	var err error
-	if s.hot != nil {
+	switch {
+	case s.hot != nil && s.hot.batch != nil:
+		inserted, _, err = s.hot.batch.use(ctx, &m)
+	case s.hot != nil:
 		inserted, err = s.hot.useNonce(ctx, &m)
-	} else {
+	default:
 		inserted, err = s.useNonceGORM(ctx, &m)
 	}
 	if err != nil {

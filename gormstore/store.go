@@ -105,7 +105,7 @@ func (redactLogger) ParamsFilter(_ context.Context, sql string, _ ...any) (strin
 }
 
 // TableName returns the full name of one of the tables (ConsumersTable,
-// RequestTokensTable, AccessTokensTable or NoncesTable).
+// RequestTokensTable, AccessTokensTable, NoncesTable or GenerationTable).
 func (s *Store) TableName(table string) string { return s.prefix + table }
 
 func (s *Store) table(db *gorm.DB, table string) *gorm.DB { return db.Table(s.prefix + table) }
@@ -153,7 +153,7 @@ func (s *Store) migrate(db *gorm.DB, models []any) error {
 		{RequestTokensTable, &RequestTokenModel{}},
 		{AccessTokensTable, &AccessTokenModel{}},
 		{NoncesTable, &NonceModel{}},
-		{generationTable, &generationRow{}},
+		{GenerationTable, &GenerationModel{}},
 	} {
 		if err := s.table(db, m.table).AutoMigrate(m.model); err != nil {
 			return fmt.Errorf("%s: %w", s.prefix+m.table, err)

@@ -133,6 +133,7 @@ var storeModels = []struct {
 	{RequestTokensTable, &RequestTokenModel{}},
 	{AccessTokensTable, &AccessTokenModel{}},
 	{NoncesTable, &NonceModel{}},
+	{GenerationTable, &GenerationModel{}},
 }
 
 // WithTablePrefix holds everywhere: Migrate, and an application's own
@@ -171,7 +172,7 @@ func TestTablePrefix(t *testing.T) {
 					}
 				}
 				slices.Sort(tables)
-				if want := []string{"x_access_tokens", "x_consumers", "x_nonces", "x_request_tokens"}; !slices.Equal(tables, want) {
+				if want := []string{"x_access_tokens", "x_consumers", "x_generation", "x_nonces", "x_request_tokens"}; !slices.Equal(tables, want) {
 					t.Errorf("tables %q, want %q", tables, want)
 				}
 
