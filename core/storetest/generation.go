@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/go-oauth1/provider/core"
@@ -60,5 +61,26 @@ func (s suite) testNonceGeneration(t *testing.T) {
 				t.Errorf("generation %d before and after: %s must change it", before, tc.name)
 			}
 		})
+	}
+}
+
+// testNonceGenerationRace: of racers recording one nonce through
+// UseNonceGeneration, exactly one succeeds; distinct nonces all do.
+func (s suite) testNonceGenerationRace(t *testing.T) {
+	st := s.store(t)
+	g, ok := st.(core.NonceGenerationStore)
+	if !ok {
+		t.Skip("the store does not implement core.NonceGenerationStore")
+	}
+	ctx := t.Context()
+	n := s.fx.Nonce("ck", "at", "raced")
+	errs := Race(racers, func(int) error { _, err := g.UseNonceGeneration(ctx, n); return err })
+	OneWinner(t, "UseNonceGeneration", errs, core.ErrNonceUsed)
+	errs = Race(racers, func(i int) error {
+		_, err := g.UseNonceGeneration(ctx, s.fx.Nonce("ck", "at", "distinct-"+strconv.Itoa(i)))
+		return err
+	})
+	for i, err := range errs {
+		checkErr(t, "UseNonceGeneration(distinct-"+strconv.Itoa(i)+")", err, nil)
 	}
 }

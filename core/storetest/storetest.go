@@ -36,6 +36,7 @@ func Run(t *testing.T, newStore func(t *testing.T) core.Store) {
 		{"Nonces", s.testNonces},
 		{"PurgeNonces", s.testPurgeNonces},
 		{"NonceGeneration", s.testNonceGeneration},
+		{"NonceGenerationRace", s.testNonceGenerationRace},
 		{"NoAliasing", s.testNoAliasing},
 		{"Concurrent", s.testConcurrent},
 	} {
