@@ -54,6 +54,12 @@ type Config struct {
 	// TrustedProxies are CIDRs of reverse proxies whose forwarding headers
 	// are believed (TRUSTED_PROXIES, comma-separated).
 	TrustedProxies []string
+	// ProxyHeaders says which forwarding headers the trusted proxies set
+	// (FORWARDED_HEADER): "x-forwarded", the default, for
+	// X-Forwarded-For, -Proto and -Host, or "forwarded" for RFC 7239's
+	// Forwarded. It is core.Config.ProxyHeaders, and App.ClientAddr reads
+	// the same family.
+	ProxyHeaders core.ProxyHeaders
 	// SessionKey signs session cookies and CSRF tokens (SESSION_KEY, hex or
 	// base64, at least 32 bytes). Empty: a random key, so sessions end when
 	// the process does.
@@ -119,6 +125,14 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		if p = strings.TrimSpace(p); p != "" {
 			c.TrustedProxies = append(c.TrustedProxies, p)
 		}
+	}
+	switch v := strings.TrimSpace(getenv("FORWARDED_HEADER")); strings.ToLower(v) {
+	case "", "x-forwarded":
+		c.ProxyHeaders = core.XForwardedHeaders
+	case "forwarded":
+		c.ProxyHeaders = core.ForwardedHeader
+	default:
+		return Config{}, fmt.Errorf("FORWARDED_HEADER must be x-forwarded (X-Forwarded-For, -Proto and -Host; the default) or forwarded (RFC 7239's Forwarded), not %q", v)
 	}
 	if k := getenv("SESSION_KEY"); k != "" {
 		if c.SessionKey, err = parseKey(k); err != nil {

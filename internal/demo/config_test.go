@@ -23,7 +23,8 @@ func TestConfigFromEnv(t *testing.T) {
 		{name: "defaults", env: nil, check: func(t *testing.T, c Config) {
 			if c.Addr != DefaultAddr || c.DatabaseURL != DefaultDatabaseURL || c.Realm != DefaultRealm ||
 				c.AllowPlaintext || c.SessionKey != nil || c.SessionTTL != DefaultSessionTTL || c.JanitorEvery != DefaultJanitorEvery ||
-				c.MaxConns != DefaultMaxConns || c.StoreTimeout != core.DefaultStoreTimeout || c.LookupCacheTTL != 0 {
+				c.MaxConns != DefaultMaxConns || c.StoreTimeout != core.DefaultStoreTimeout || c.LookupCacheTTL != 0 ||
+				c.ProxyHeaders != core.XForwardedHeaders {
 				t.Errorf("defaults: %+v", c)
 			}
 			want := []User{{"alice", "wonderland"}, {"bob", "builder"}}
@@ -34,10 +35,10 @@ func TestConfigFromEnv(t *testing.T) {
 		{name: "everything", env: map[string]string{
 			"ADDR": ":9000", "DATABASE_URL": " memory ", "DEMO_USERS": "carol:a:b, dave:x ,", "OAUTH_REALM": "r",
 			"ALLOW_PLAINTEXT": "1", "TRUSTED_PROXIES": "10.0.0.0/8, ::1", "SESSION_KEY": hex.EncodeToString(key), "LOG_FORMAT": "json",
-			"DB_MAX_CONNS": " 8 ", "LOOKUP_CACHE_TTL": "500ms", "EXPOSE_BASE_STRING": "1",
+			"DB_MAX_CONNS": " 8 ", "LOOKUP_CACHE_TTL": "500ms", "EXPOSE_BASE_STRING": "1", "FORWARDED_HEADER": "forwarded",
 		}, check: func(t *testing.T, c Config) {
-			if c.LookupCacheTTL != 500*time.Millisecond || !c.ExposeBaseString {
-				t.Errorf("LookupCacheTTL %v", c.LookupCacheTTL)
+			if c.LookupCacheTTL != 500*time.Millisecond || !c.ExposeBaseString || c.ProxyHeaders != core.ForwardedHeader {
+				t.Errorf("LookupCacheTTL %v, ExposeBaseString %v, ProxyHeaders %v", c.LookupCacheTTL, c.ExposeBaseString, c.ProxyHeaders)
 			}
 			if c.Addr != ":9000" || c.DatabaseURL != "memory" || c.Realm != "r" || !c.AllowPlaintext || c.LogFormat != "json" || c.MaxConns != 8 ||
 				!bytes.Equal(c.SessionKey, key) || !reflect.DeepEqual(c.TrustedProxies, []string{"10.0.0.0/8", "::1"}) ||
@@ -87,5 +88,44 @@ func TestConfigFromEnv(t *testing.T) {
 			}
 			tt.check(t, c)
 		})
+	}
+}
+
+// configErr returns the error of ConfigFromEnv for the one variable name
+// set to value.
+func configErr(name, value string) (Config, error) {
+	return ConfigFromEnv(func(k string) string {
+		if k == name {
+			return value
+		}
+		return ""
+	})
+}
+
+func TestConfigFromEnv_ForwardedHeader(t *testing.T) {
+	tests := []struct {
+		value string
+		want  core.ProxyHeaders
+		ok    bool
+	}{
+		{"", core.XForwardedHeaders, true},
+		{"x-forwarded", core.XForwardedHeaders, true},
+		{"X-Forwarded", core.XForwardedHeaders, true},
+		{"forwarded", core.ForwardedHeader, true},
+		{" Forwarded ", core.ForwardedHeader, true},
+		{"x-forwarded-for", 0, false},
+		{"both", 0, false},
+		{"1", 0, false},
+	}
+	for _, tt := range tests {
+		c, err := configErr("FORWARDED_HEADER", tt.value)
+		switch {
+		case !tt.ok && (err == nil || !strings.Contains(err.Error(), "FORWARDED_HEADER")):
+			t.Errorf("FORWARDED_HEADER=%q: err = %v, want an error naming FORWARDED_HEADER", tt.value, err)
+		case tt.ok && err != nil:
+			t.Errorf("FORWARDED_HEADER=%q: %v", tt.value, err)
+		case tt.ok && c.ProxyHeaders != tt.want:
+			t.Errorf("FORWARDED_HEADER=%q gives %v, want %v", tt.value, c.ProxyHeaders, tt.want)
+		}
 	}
 }
