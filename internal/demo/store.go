@@ -116,14 +116,20 @@ func OpenBackend(ctx context.Context, cfg Config, log *slog.Logger) (*Backend, e
 //     a connect timeout (see PostgresDSN);
 //   - mysql://… or mariadb://…: MySQL or MariaDB (see MySQLDSN), whose
 //     driver logs to log (a nil log discards);
-//   - anything else (file:… or a path): SQLite, with WAL, a busy timeout
-//     and immediate transactions added to the DSN.
+//   - file:… or a path: SQLite, with WAL, a busy timeout and immediate
+//     transactions added to the DSN;
+//   - anything else with "://", or a scheme missing its colon
+//     (mysql//…): an error naming DATABASE_URL.
 func Dialector(databaseURL string, log *slog.Logger) (kind string, d gorm.Dialector, err error) {
-	scheme, _, _ := strings.Cut(databaseURL, "://")
-	switch strings.ToLower(scheme) {
-	case "postgres", "postgresql":
+	if kind, err = databaseKind(databaseURL); err != nil {
+		return "", nil, err
+	}
+	switch kind {
+	case KindMemory:
+		return KindMemory, nil, nil
+	case KindPostgres:
 		return KindPostgres, postgres.Open(PostgresDSN(databaseURL)), nil
-	case "mysql", "mariadb":
+	case KindMySQL:
 		cfg, err := mysqlConfig(databaseURL)
 		if err != nil {
 			return "", nil, err
@@ -143,12 +149,6 @@ func Dialector(databaseURL string, log *slog.Logger) (kind string, d gorm.Dialec
 		}
 		// GORM closes the pool if it cannot start on it.
 		return KindMySQL, gormmysql.New(gormmysql.Config{Conn: sql.OpenDB(conn), DSNConfig: cfg}), nil
-	}
-	if databaseURL == "memory" {
-		return KindMemory, nil, nil
-	}
-	if databaseURL == "" {
-		return "", nil, errors.New("DATABASE_URL is empty")
 	}
 	return KindSQLite, sqlite.Open(SQLiteDSN(databaseURL)), nil
 }
