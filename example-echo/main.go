@@ -24,7 +24,8 @@ func NewRouter(app *demo.App) http.Handler {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(app)
 	// c.RealIP() answers what the demo uses (demo.App.ClientAddr): the
-	// peer, or X-Forwarded-For only from TRUSTED_PROXIES.
+	// peer, or from TRUSTED_PROXIES the header FORWARDED_HEADER names
+	// (X-Forwarded-For by default, or Forwarded).
 	e.IPExtractor = func(r *http.Request) string {
 		if addr := app.ClientAddr(r); addr.IsValid() {
 			return addr.String()

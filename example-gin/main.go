@@ -23,15 +23,7 @@ func NewRouter(app *demo.App) http.Handler {
 	r := gin.New()
 	r.RedirectTrailingSlash = false
 	r.HandleMethodNotAllowed = true
-	// c.ClientIP() answers what the demo uses (demo.App.ClientAddr): Gin
-	// trusts every proxy unless told otherwise, so it gets TRUSTED_PROXIES
-	// (none: nil) and reads X-Forwarded-For only, not X-Real-IP.
-	r.RemoteIPHeaders = []string{"X-Forwarded-For"}
-	if err := r.SetTrustedProxies(app.Config.TrustedProxies); err != nil {
-		// demo.Open accepted these CIDRs already; should Gin not, trust none.
-		app.Log.Error("gin: trusted proxies", "err", err)
-		_ = r.SetTrustedProxies(nil)
-	}
+	trustProxies(r, app)
 	r.Use(logRequests(app), gin.CustomRecoveryWithWriter(io.Discard, func(c *gin.Context, v any) {
 		app.Recovered(c.Request, v)
 		app.InternalError(c.Writer, c.Request)
@@ -60,6 +52,29 @@ func NewRouter(app *demo.App) http.Handler {
 	api.POST("/notes", ginoauth.Middleware(p, ginoauth.RequireScopes("write")), withGrant(app.Notes))
 	api.GET("/ping", ginoauth.Middleware(p, ginoauth.TwoLegged()), withGrant(app.Ping))
 	return r
+}
+
+// trustProxies makes c.ClientIP() answer what the demo uses
+// (demo.App.ClientAddr). Gin trusts every proxy unless told otherwise, so
+// it gets TRUSTED_PROXIES (none: nil) and, by default, reads
+// X-Forwarded-For only, not X-Real-IP. Gin cannot read RFC 7239's
+// Forwarded header (FORWARDED_HEADER=forwarded): then it trusts no proxy
+// and takes the demo's answer from demo.ClientAddrHeader, which a
+// middleware sets on every request, replacing whatever a client sent.
+func trustProxies(r *gin.Engine, app *demo.App) {
+	if app.Config.ProxyHeaders == core.ForwardedHeader {
+		r.RemoteIPHeaders = nil
+		_ = r.SetTrustedProxies(nil) // nil never fails
+		r.TrustedPlatform = demo.ClientAddrHeader
+		r.Use(func(c *gin.Context) { app.SetClientAddrHeader(c.Request) })
+		return
+	}
+	r.RemoteIPHeaders = []string{"X-Forwarded-For"}
+	if err := r.SetTrustedProxies(app.Config.TrustedProxies); err != nil {
+		// demo.Open accepted these CIDRs already; should Gin not, trust none.
+		app.Log.Error("gin: trusted proxies", "err", err)
+		_ = r.SetTrustedProxies(nil)
+	}
 }
 
 // withGrant adapts an API handler of the demo to Gin, handing it the grant

@@ -98,6 +98,7 @@ func (a *App) open(ctx context.Context, opts Options) error {
 		AllowPlaintextOverHTTP: a.Config.AllowPlaintext,
 		ExposeBaseString:       a.Config.ExposeBaseString,
 		TrustedProxies:         a.Config.TrustedProxies,
+		ProxyHeaders:           a.Config.ProxyHeaders,
 		Scopes:                 Scopes(),
 		StoreTimeout:           a.Config.StoreTimeout,
 		OnServerError:          a.logServerError,

@@ -5,8 +5,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
+	"net/url"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/go-oauth1/provider/core"
@@ -38,25 +41,36 @@ type Config struct {
 	Addr string
 	// DatabaseURL selects the store (DATABASE_URL): empty for the SQLite
 	// file DefaultDatabaseURL; "memory"; postgres://… or postgresql://…;
-	// mysql://… or mariadb://…; file:… or a path for SQLite.
+	// mysql://… or mariadb://…; file:… or a path for SQLite. Any other
+	// scheme (x://…), or a scheme missing its colon (mysql//…), is an
+	// error, not a file name.
 	DatabaseURL string
 	// Users are seeded at start (DEMO_USERS, "name:password,…").
 	Users []User
 	// Realm is sent in WWW-Authenticate (OAUTH_REALM).
 	Realm string
 	// AllowPlaintext lets PLAINTEXT be used over plain HTTP
-	// (ALLOW_PLAINTEXT=1).
+	// (ALLOW_PLAINTEXT, a boolean as strconv.ParseBool reads it: 1, t,
+	// true, 0, f, false in any of its cases).
 	AllowPlaintext bool
 	// ExposeBaseString adds the provider's signature base string to a
-	// signature_invalid answer (EXPOSE_BASE_STRING=1), for debugging a
-	// client; see core.Config.ExposeBaseString.
+	// signature_invalid answer (EXPOSE_BASE_STRING, a boolean), for
+	// debugging a client; see core.Config.ExposeBaseString.
 	ExposeBaseString bool
-	// TrustedProxies are CIDRs of reverse proxies whose forwarding headers
-	// are believed (TRUSTED_PROXIES, comma-separated).
+	// TrustedProxies are CIDRs, or single addresses, of reverse proxies
+	// whose forwarding headers are believed (TRUSTED_PROXIES,
+	// comma-separated).
 	TrustedProxies []string
-	// SessionKey signs session cookies and CSRF tokens (SESSION_KEY, hex or
-	// base64, at least 32 bytes). Empty: a random key, so sessions end when
-	// the process does.
+	// ProxyHeaders says which forwarding headers the trusted proxies set
+	// (FORWARDED_HEADER): "x-forwarded", the default, for
+	// X-Forwarded-For, -Proto and -Host, or "forwarded" for RFC 7239's
+	// Forwarded. It is core.Config.ProxyHeaders, and App.ClientAddr reads
+	// the same family.
+	ProxyHeaders core.ProxyHeaders
+	// SessionKey signs session cookies and CSRF tokens (SESSION_KEY: 32
+	// bytes, written as 64 hex digits or in base64, standard or URL
+	// alphabet, padded or not; see parseKey). Empty: a random key, so
+	// sessions end when the process does.
 	SessionKey []byte
 	// SessionTTL is how long a login session lasts. Default
 	// DefaultSessionTTL.
@@ -100,19 +114,28 @@ type User struct {
 // variable but never echoing a secret.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	c := Config{
-		Addr:             getenv("ADDR"),
-		DatabaseURL:      strings.TrimSpace(getenv("DATABASE_URL")),
-		Realm:            getenv("OAUTH_REALM"),
-		AllowPlaintext:   getenv("ALLOW_PLAINTEXT") == "1",
-		ExposeBaseString: getenv("EXPOSE_BASE_STRING") == "1",
-		LogFormat:        getenv("LOG_FORMAT"),
+		Addr:        strings.TrimSpace(getenv("ADDR")),
+		DatabaseURL: strings.TrimSpace(getenv("DATABASE_URL")),
+		Realm:       getenv("OAUTH_REALM"),
+		LogFormat:   strings.TrimSpace(getenv("LOG_FORMAT")),
+	}
+	var err error
+	if c.DatabaseURL != "" {
+		if err = checkDatabaseURL(c.DatabaseURL); err != nil {
+			return Config{}, err
+		}
 	}
 	users := getenv("DEMO_USERS")
 	if users == "" {
 		users = DefaultUsers
 	}
-	var err error
 	if c.Users, err = ParseUsers(users); err != nil {
+		return Config{}, err
+	}
+	if c.AllowPlaintext, err = parseBool("ALLOW_PLAINTEXT", getenv); err != nil {
+		return Config{}, err
+	}
+	if c.ExposeBaseString, err = parseBool("EXPOSE_BASE_STRING", getenv); err != nil {
 		return Config{}, err
 	}
 	for _, p := range strings.Split(getenv("TRUSTED_PROXIES"), ",") {
@@ -120,8 +143,19 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			c.TrustedProxies = append(c.TrustedProxies, p)
 		}
 	}
+	if _, err = parseTrustedProxies(c.TrustedProxies); err != nil {
+		return Config{}, err
+	}
+	switch v := strings.TrimSpace(getenv("FORWARDED_HEADER")); strings.ToLower(v) {
+	case "", "x-forwarded":
+		c.ProxyHeaders = core.XForwardedHeaders
+	case "forwarded":
+		c.ProxyHeaders = core.ForwardedHeader
+	default:
+		return Config{}, fmt.Errorf("FORWARDED_HEADER must be x-forwarded (X-Forwarded-For, -Proto and -Host; the default) or forwarded (RFC 7239's Forwarded), not %q", v)
+	}
 	if k := getenv("SESSION_KEY"); k != "" {
-		if c.SessionKey, err = parseKey(k); err != nil {
+		if c.SessionKey, err = parseKey(strings.TrimSpace(k)); err != nil {
 			return Config{}, err
 		}
 	}
@@ -145,6 +179,42 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		c.LookupCacheTTL = d
 	}
 	return c.withDefaults(), nil
+}
+
+// variable is one environment variable of the demo, as -h and the README
+// list it.
+type variable struct{ name, def, meaning string }
+
+// variables are the environment variables ConfigFromEnv reads, in the
+// order -h lists them.
+func variables() []variable {
+	return []variable{
+		{"ADDR", DefaultAddr, "listen address (host:port)"},
+		{"DATABASE_URL", DefaultDatabaseURL + " (SQLite)", "postgres://… or postgresql://…, mysql://… or mariadb://…, a SQLite path or file: URI, or memory"},
+		{"DEMO_USERS", DefaultUsers, "users seeded at start, name:password,…"},
+		{"OAUTH_REALM", DefaultRealm, "realm in WWW-Authenticate"},
+		{"ALLOW_PLAINTEXT", "false", "true allows the PLAINTEXT signature method over plain HTTP (booleans: 1, t, true, 0, f, false)"},
+		{"EXPOSE_BASE_STRING", "false", "true adds the signature base string to signature_invalid answers, to debug a client"},
+		{"TRUSTED_PROXIES", "none", "comma-separated CIDRs or addresses of reverse proxies whose forwarding headers are believed"},
+		{"FORWARDED_HEADER", "x-forwarded", "the headers those proxies set: x-forwarded (X-Forwarded-For, -Proto, -Host) or forwarded (RFC 7239 Forwarded)"},
+		{"SESSION_KEY", "random at start", "32 bytes as 64 hex digits or base64 (43 or 44 characters, standard or URL alphabet), e.g. openssl rand -hex 32; keeps logins across restarts"},
+		{"LOG_FORMAT", "text", "text or json, on stderr"},
+		{"DB_MAX_CONNS", strconv.Itoa(DefaultMaxConns), "SQL connection pool size, 1 to " + strconv.Itoa(maxMaxConns)},
+		{"LOOKUP_CACHE_TTL", "0 (off)", "how long verified consumers and tokens are cached, up to 1s; a revocation on another instance waits that long"},
+	}
+}
+
+// printHelp writes what -h prints: what the command does and its
+// variables.
+func printHelp(w io.Writer, command string) {
+	fmt.Fprintf(w, "%s serves the OAuth 1.0a demo provider (docs/EXAMPLE_API.md).\n", command)
+	fmt.Fprintf(w, "It takes no arguments; it reads these environment variables:\n\n")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  VARIABLE\tDEFAULT\tMEANING")
+	for _, v := range variables() {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", v.name, v.def, v.meaning)
+	}
+	tw.Flush()
 }
 
 func (c Config) withDefaults() Config {
@@ -202,20 +272,143 @@ func ParseUsers(s string) ([]User, error) {
 	return users, nil
 }
 
-// parseKey decodes SESSION_KEY from hex or base64 (standard or URL, padded
-// or not); at least 32 bytes.
-func parseKey(s string) ([]byte, error) {
-	decoders := []func(string) ([]byte, error){
-		hex.DecodeString,
-		base64.StdEncoding.DecodeString,
-		base64.RawStdEncoding.DecodeString,
-		base64.URLEncoding.DecodeString,
-		base64.RawURLEncoding.DecodeString,
+// parseBool reads the boolean variable name: empty is false, otherwise
+// one of strconv.ParseBool's values.
+func parseBool(name string, getenv func(string) string) (bool, error) {
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return false, nil
 	}
-	for _, d := range decoders {
-		if k, err := d(s); err == nil && len(k) >= 32 {
-			return k, nil
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("%s must be true or false (1, t, true, 0, f, false)", name)
+	}
+	return b, nil
+}
+
+// sessionKeyBytes is the length of SESSION_KEY.
+const sessionKeyBytes = 32
+
+// parseKey decodes SESSION_KEY. A value of hex digits only is hex and must
+// be 64 digits long; any other is base64, in the standard or the URL
+// alphabet, padded or not, and must decode to 32 bytes. So a key is read
+// in the encoding it was written in: a hex key one byte short is an
+// error, not a 46-byte base64 key.
+func parseKey(s string) ([]byte, error) {
+	k, what := decodeKey(s)
+	if len(k) != sessionKeyBytes {
+		return nil, fmt.Errorf("SESSION_KEY must be 32 bytes written as 64 hex digits or in base64 (43 or 44 characters), e.g. openssl rand -hex 32; this one is %s", what)
+	}
+	return k, nil
+}
+
+// decodeKey decodes s as parseKey says, or says what s is.
+func decodeKey(s string) (key []byte, what string) {
+	if strings.Trim(s, "0123456789abcdefABCDEF") == "" {
+		k, err := hex.DecodeString(s)
+		if err != nil {
+			return nil, fmt.Sprintf("an odd number (%d) of hex digits", len(s))
+		}
+		return k, fmt.Sprintf("%d bytes of hex", len(k))
+	}
+	enc := base64.StdEncoding
+	if strings.ContainsAny(s, "-_") {
+		enc = base64.URLEncoding
+	}
+	if !strings.HasSuffix(s, "=") {
+		enc = enc.WithPadding(base64.NoPadding)
+	}
+	k, err := enc.Strict().DecodeString(s)
+	if err != nil {
+		return nil, "neither"
+	}
+	return k, fmt.Sprintf("%d bytes of base64", len(k))
+}
+
+// databaseKind returns the kind of store databaseURL names (see
+// Config.DatabaseURL). A scheme the demo does not know (postgress://…,
+// sqlite://…), or a known one missing its colon (mysql//…, postgres:…),
+// is an error naming DATABASE_URL rather than the name of a SQLite file.
+// The error shows the scheme only, never the rest, which may hold a
+// password.
+func databaseKind(databaseURL string) (string, error) {
+	const known = "postgres://, postgresql://, mysql://, mariadb://, a SQLite path or file: URI, or memory"
+	switch {
+	case databaseURL == "memory":
+		return KindMemory, nil
+	case databaseURL == "":
+		return "", errors.New("DATABASE_URL is empty")
+	}
+	scheme, _, ok := strings.Cut(databaseURL, "://")
+	if !ok {
+		if word, _, ok := strings.Cut(databaseURL, "//"); ok && isScheme(word) {
+			return "", fmt.Errorf("DATABASE_URL starts with %q, a URL scheme without its colon; it takes %s", word+"//", known)
+		}
+		if word, _, ok := strings.Cut(databaseURL, ":"); ok {
+			switch strings.ToLower(word) {
+			case "postgres", "postgresql", "mysql", "mariadb":
+				return "", fmt.Errorf("DATABASE_URL starts with %q: write %s://user:password@host/database", word+":", word)
+			}
+		}
+		return KindSQLite, nil
+	}
+	switch strings.ToLower(scheme) {
+	case "postgres", "postgresql":
+		return KindPostgres, nil
+	case "mysql", "mariadb":
+		return KindMySQL, nil
+	case "file":
+		return KindSQLite, nil
+	}
+	if !isScheme(scheme) {
+		return "", fmt.Errorf("DATABASE_URL has no known scheme; it takes %s", known)
+	}
+	return "", fmt.Errorf("DATABASE_URL has the unknown scheme %q; it takes %s", scheme+"://", known)
+}
+
+// isScheme reports whether s has the form of a URL scheme (RFC 3986: a
+// letter, then letters, digits, "+", "-" and "."), short enough to be one.
+func isScheme(s string) bool {
+	if s == "" || len(s) > 20 || !('a' <= s[0]|0x20 && s[0]|0x20 <= 'z') {
+		return false
+	}
+	return strings.Trim(strings.ToLower(s), "abcdefghijklmnopqrstuvwxyz0123456789+-.") == ""
+}
+
+// checkDatabaseURL reports what is wrong with DATABASE_URL before anything
+// is opened: its kind (databaseKind) and, for a server, whether it parses.
+func checkDatabaseURL(databaseURL string) error {
+	kind, err := databaseKind(databaseURL)
+	if err != nil {
+		return err
+	}
+	switch kind {
+	case KindMySQL:
+		_, err = mysqlConfig(databaseURL)
+	case KindPostgres:
+		// url.Parse's error quotes the URL, password and all.
+		if _, perr := url.Parse(databaseURL); perr != nil {
+			err = errors.New("DATABASE_URL is not a valid postgres:// URL (a port that is not a number? a % in the password not written %25?)")
 		}
 	}
-	return nil, errors.New("SESSION_KEY must be at least 32 bytes, hex or base64 encoded")
+	return err
+}
+
+// describeDatabase returns DATABASE_URL as the start line shows it: a
+// server's URL without its password and query (which may hold one), a
+// SQLite path or "memory" as it is.
+func describeDatabase(databaseURL string) string {
+	kind, err := databaseKind(databaseURL)
+	if err != nil || (kind != KindPostgres && kind != KindMySQL) {
+		return databaseURL
+	}
+	u, err := url.Parse(databaseURL)
+	if err != nil {
+		return kind
+	}
+	if u.User != nil {
+		u.User = url.User(u.User.Username())
+	}
+	u.RawQuery, u.Fragment = "", ""
+	return u.String()
 }

@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -84,6 +85,9 @@ func OpenBackend(ctx context.Context, cfg Config, log *slog.Logger) (*Backend, e
 		time.Sleep(100 * time.Millisecond)
 		db, err = gorm.Open(dialector, gcfg)
 	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return nil, fmt.Errorf("open %s database: no answer within the connect timeout: %w", kind, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", kind, err)
 	}
@@ -116,14 +120,20 @@ func OpenBackend(ctx context.Context, cfg Config, log *slog.Logger) (*Backend, e
 //     a connect timeout (see PostgresDSN);
 //   - mysql://… or mariadb://…: MySQL or MariaDB (see MySQLDSN), whose
 //     driver logs to log (a nil log discards);
-//   - anything else (file:… or a path): SQLite, with WAL, a busy timeout
-//     and immediate transactions added to the DSN.
+//   - file:… or a path: SQLite, with WAL, a busy timeout and immediate
+//     transactions added to the DSN;
+//   - anything else with "://", or a scheme missing its colon
+//     (mysql//…): an error naming DATABASE_URL.
 func Dialector(databaseURL string, log *slog.Logger) (kind string, d gorm.Dialector, err error) {
-	scheme, _, _ := strings.Cut(databaseURL, "://")
-	switch strings.ToLower(scheme) {
-	case "postgres", "postgresql":
+	if kind, err = databaseKind(databaseURL); err != nil {
+		return "", nil, err
+	}
+	switch kind {
+	case KindMemory:
+		return KindMemory, nil, nil
+	case KindPostgres:
 		return KindPostgres, postgres.Open(PostgresDSN(databaseURL)), nil
-	case "mysql", "mariadb":
+	case KindMySQL:
 		cfg, err := mysqlConfig(databaseURL)
 		if err != nil {
 			return "", nil, err
@@ -141,16 +151,31 @@ func Dialector(databaseURL string, log *slog.Logger) (kind string, d gorm.Dialec
 		if err != nil {
 			return "", nil, fmt.Errorf("DATABASE_URL mysql://… parameters: %w", err)
 		}
+		conn = connectTimeout{conn, cfg.Timeout}
 		// GORM closes the pool if it cannot start on it.
 		return KindMySQL, gormmysql.New(gormmysql.Config{Conn: sql.OpenDB(conn), DSNConfig: cfg}), nil
 	}
-	if databaseURL == "memory" {
-		return KindMemory, nil, nil
-	}
-	if databaseURL == "" {
-		return "", nil, errors.New("DATABASE_URL is empty")
-	}
 	return KindSQLite, sqlite.Open(SQLiteDSN(databaseURL)), nil
+}
+
+// connectTimeout bounds the whole opening of a MySQL connection (dial,
+// TLS, handshake, authentication) by the URL's timeout, as PostgreSQL's
+// connect_timeout bounds pgx's. The driver's own timeout covers the dial
+// only, so a server that accepts connections and never answers would hold
+// each one for readTimeout (IOTimeout, 30 s), and the start with it.
+type connectTimeout struct {
+	driver.Connector
+	timeout time.Duration
+}
+
+// Connect implements driver.Connector.
+func (c connectTimeout) Connect(ctx context.Context) (driver.Conn, error) {
+	if c.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+		defer cancel()
+	}
+	return c.Connector.Connect(ctx)
 }
 
 // SQLiteDSN adds the pragmas a concurrent server needs to a SQLite DSN (a
