@@ -96,11 +96,6 @@ type Config struct {
 	// database that does not answer in time makes the request fail, 503
 	// for OAuth endpoints. Default core.DefaultStoreTimeout.
 	StoreTimeout time.Duration
-	// LookupCacheTTL is core.Config.LookupCacheTTL (LOOKUP_CACHE_TTL, a Go
-	// duration of at most 1s, e.g. "1s"). Zero, the default, keeps the
-	// contract's "a revoked app stops working at once, on every instance";
-	// with a cache, another instance sees a revocation within the TTL.
-	LookupCacheTTL time.Duration
 }
 
 // User is a demo user to seed.
@@ -171,13 +166,6 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		}
 		c.MaxConns = n
 	}
-	if v := strings.TrimSpace(getenv("LOOKUP_CACHE_TTL")); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d < 0 || d > time.Second {
-			return Config{}, errors.New("LOOKUP_CACHE_TTL must be a duration from 0 to 1s, e.g. 1s or 500ms")
-		}
-		c.LookupCacheTTL = d
-	}
 	return c.withDefaults(), nil
 }
 
@@ -200,7 +188,6 @@ func variables() []variable {
 		{"SESSION_KEY", "random at start", "32 bytes as 64 hex digits or base64 (43 or 44 characters, standard or URL alphabet), e.g. openssl rand -hex 32; keeps logins across restarts"},
 		{"LOG_FORMAT", "text", "text or json, on stderr"},
 		{"DB_MAX_CONNS", strconv.Itoa(DefaultMaxConns), "SQL connection pool size, 1 to " + strconv.Itoa(maxMaxConns)},
-		{"LOOKUP_CACHE_TTL", "0 (off)", "how long verified consumers and tokens are cached, up to 1s; a revocation on another instance waits that long"},
 	}
 }
 

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/go-oauth1/provider/core"
 )
@@ -26,7 +25,7 @@ func TestConfigFromEnv(t *testing.T) {
 		{name: "defaults", env: nil, check: func(t *testing.T, c Config) {
 			if c.Addr != DefaultAddr || c.DatabaseURL != DefaultDatabaseURL || c.Realm != DefaultRealm ||
 				c.AllowPlaintext || c.SessionKey != nil || c.SessionTTL != DefaultSessionTTL || c.JanitorEvery != DefaultJanitorEvery ||
-				c.MaxConns != DefaultMaxConns || c.StoreTimeout != core.DefaultStoreTimeout || c.LookupCacheTTL != 0 ||
+				c.MaxConns != DefaultMaxConns || c.StoreTimeout != core.DefaultStoreTimeout ||
 				c.ProxyHeaders != core.XForwardedHeaders {
 				t.Errorf("defaults: %+v", c)
 			}
@@ -38,10 +37,10 @@ func TestConfigFromEnv(t *testing.T) {
 		{name: "everything", env: map[string]string{
 			"ADDR": ":9000", "DATABASE_URL": " memory ", "DEMO_USERS": "carol:a:b, dave:x ,", "OAUTH_REALM": "r",
 			"ALLOW_PLAINTEXT": "1", "TRUSTED_PROXIES": "10.0.0.0/8, ::1", "SESSION_KEY": hex.EncodeToString(key), "LOG_FORMAT": "json",
-			"DB_MAX_CONNS": " 8 ", "LOOKUP_CACHE_TTL": "500ms", "EXPOSE_BASE_STRING": "1", "FORWARDED_HEADER": "forwarded",
+			"DB_MAX_CONNS": " 8 ", "EXPOSE_BASE_STRING": "1", "FORWARDED_HEADER": "forwarded",
 		}, check: func(t *testing.T, c Config) {
-			if c.LookupCacheTTL != 500*time.Millisecond || !c.ExposeBaseString || c.ProxyHeaders != core.ForwardedHeader {
-				t.Errorf("LookupCacheTTL %v, ExposeBaseString %v, ProxyHeaders %v", c.LookupCacheTTL, c.ExposeBaseString, c.ProxyHeaders)
+			if !c.ExposeBaseString || c.ProxyHeaders != core.ForwardedHeader {
+				t.Errorf("ExposeBaseString %v, ProxyHeaders %v", c.ExposeBaseString, c.ProxyHeaders)
 			}
 			if c.Addr != ":9000" || c.DatabaseURL != "memory" || c.Realm != "r" || !c.AllowPlaintext || c.LogFormat != "json" || c.MaxConns != 8 ||
 				!bytes.Equal(c.SessionKey, key) || !reflect.DeepEqual(c.TrustedProxies, []string{"10.0.0.0/8", "::1"}) ||
@@ -58,8 +57,6 @@ func TestConfigFromEnv(t *testing.T) {
 		{name: "pool size zero", env: map[string]string{"DB_MAX_CONNS": "0"}, wantErr: "DB_MAX_CONNS"},
 		{name: "pool size negative", env: map[string]string{"DB_MAX_CONNS": "-4"}, wantErr: "DB_MAX_CONNS"},
 		{name: "pool size huge", env: map[string]string{"DB_MAX_CONNS": "1000000"}, wantErr: "DB_MAX_CONNS"},
-		{name: "cache TTL not a duration", env: map[string]string{"LOOKUP_CACHE_TTL": "1"}, wantErr: "LOOKUP_CACHE_TTL"},
-		{name: "cache TTL over a second", env: map[string]string{"LOOKUP_CACHE_TTL": "2s"}, wantErr: "LOOKUP_CACHE_TTL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

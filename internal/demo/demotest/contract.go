@@ -34,6 +34,7 @@ func Run(t *testing.T, newRouter func(*demo.App) http.Handler) {
 		Scenario(t, Start(t, Config(db), newRouter))
 		Restart(t, Config(db), newRouter)
 		SharedLogout(t, Config(db), newRouter)
+		SharedRevoke(t, Config(db), newRouter)
 	})
 	t.Run("memory", func(t *testing.T) {
 		t.Parallel()
@@ -45,6 +46,7 @@ func Run(t *testing.T, newRouter func(*demo.App) http.Handler) {
 		Scenario(t, Start(t, Config(db), newRouter))
 		Restart(t, Config(db), newRouter)
 		SharedLogout(t, Config(db), newRouter)
+		SharedRevoke(t, Config(db), newRouter)
 	})
 	t.Run("mysql", func(t *testing.T) {
 		t.Parallel()
@@ -52,6 +54,7 @@ func Run(t *testing.T, newRouter func(*demo.App) http.Handler) {
 		Scenario(t, Start(t, Config(db), newRouter))
 		Restart(t, Config(db), newRouter)
 		SharedLogout(t, Config(db), newRouter)
+		SharedRevoke(t, Config(db), newRouter)
 	})
 	t.Run("postgres outage", func(t *testing.T) {
 		t.Parallel()
