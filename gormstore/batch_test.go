@@ -1,0 +1,146 @@
+package gormstore
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"strconv"
+	"sync"
+	"testing"
+)
+
+// fakeWrites is a nonceBatch write function over a map: it records each
+// batch's size and can fail.
+type fakeWrites struct {
+	mu      sync.Mutex
+	seen    map[string]bool
+	batches []int
+	err     error
+	block   chan struct{} // when set, the first write waits for it
+}
+
+func (f *fakeWrites) write(ctx context.Context, calls []*nonceCall) error {
+	f.mu.Lock()
+	block := f.block
+	f.block = nil
+	f.mu.Unlock()
+	if block != nil {
+		<-block
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.batches = append(f.batches, len(calls))
+	if f.err != nil {
+		return f.err
+	}
+	for _, c := range calls {
+		c.inserted, c.gen = !f.seen[c.m.Nonce], 7
+		f.seen[c.m.Nonce] = true
+	}
+	return nil
+}
+
+// Concurrent callers each get their own answer, and those that arrive
+// while a write runs go together in the next one.
+func TestNonceBatch_Concurrent(t *testing.T) {
+	release := make(chan struct{})
+	f := &fakeWrites{seen: map[string]bool{}, block: release}
+	b := &nonceBatch{write: f.write}
+	const callers = 32
+	start := make(chan struct{})
+	results := make([]bool, callers)
+	var wg sync.WaitGroup
+	first := make(chan struct{})
+	wg.Go(func() { // the first write, held until the others queue
+		close(first)
+		ok, _, err := b.use(t.Context(), &NonceModel{Nonce: "first"})
+		if !ok || err != nil {
+			t.Errorf("first = %v, %v", ok, err)
+		}
+	})
+	<-first
+	for i := range callers {
+		wg.Go(func() {
+			<-start
+			// Even callers repeat a nonce of their odd neighbour's.
+			nonce := "n" + strconv.Itoa(i/2)
+			ok, gen, err := b.use(t.Context(), &NonceModel{Nonce: nonce})
+			if err != nil || gen != 7 {
+				t.Errorf("caller %d: %v, %d, %v", i, ok, gen, err)
+			}
+			results[i] = ok
+		})
+	}
+	close(start)
+	for {
+		b.mu.Lock()
+		n := len(b.queue)
+		b.mu.Unlock()
+		if n == callers {
+			break
+		}
+		runtime.Gosched()
+	}
+	close(release)
+	wg.Wait()
+	for i := 0; i < callers; i += 2 {
+		if results[i] == results[i+1] {
+			t.Errorf("nonce n%d: both callers got %v, want exactly one new", i/2, results[i])
+		}
+	}
+	if len(f.batches) != 2 || f.batches[1] != callers {
+		t.Errorf("batches %v, want [1 %d]", f.batches, callers)
+	}
+	if b.writing || len(b.queue) != 0 {
+		t.Errorf("after all: writing %v, queue %d", b.writing, len(b.queue))
+	}
+}
+
+// A failed write fails every caller of its batch, and the next write is
+// tried afresh.
+func TestNonceBatch_Errors(t *testing.T) {
+	errDB := errors.New("db down")
+	f := &fakeWrites{seen: map[string]bool{}, err: errDB}
+	b := &nonceBatch{write: f.write}
+	if _, _, err := b.use(t.Context(), &NonceModel{Nonce: "a"}); !errors.Is(err, errDB) {
+		t.Errorf("use = %v, want %v", err, errDB)
+	}
+	f.err = nil
+	if ok, _, err := b.use(t.Context(), &NonceModel{Nonce: "a"}); !ok || err != nil {
+		t.Errorf("use after the failure = %v, %v; want true, nil", ok, err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, _, err := b.use(ctx, &NonceModel{Nonce: "b"}); !errors.Is(err, context.Canceled) {
+		t.Errorf("use with a cancelled context = %v, want context.Canceled", err)
+	}
+}
+
+// A writer whose request goes away (its context cancelled mid-write)
+// still writes for the others: they do not fail with its cancellation.
+func TestNonceBatch_WriterCancelled(t *testing.T) {
+	release := make(chan struct{})
+	f := &fakeWrites{seen: map[string]bool{}, block: release}
+	b := &nonceBatch{write: f.write}
+	ctx, cancel := context.WithCancel(t.Context())
+	var wg sync.WaitGroup
+	wg.Go(func() { b.use(ctx, &NonceModel{Nonce: "writer"}) })
+	for {
+		b.mu.Lock()
+		w := b.writing
+		b.mu.Unlock()
+		if w {
+			break
+		}
+		runtime.Gosched()
+	}
+	cancel()
+	close(release)
+	wg.Wait()
+	if ok, _, err := b.use(t.Context(), &NonceModel{Nonce: "writer"}); ok || err != nil {
+		t.Errorf("the writer's nonce again = %v, %v; want false, nil (it was written)", ok, err)
+	}
+}
