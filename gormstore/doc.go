@@ -65,25 +65,43 @@
 //
 // # Statements
 //
-// A request signed with an access token costs the store two statements:
-// one query for the consumer and the access token
-// (GetConsumerAndAccessToken, which core.Provider uses) and the insert of
-// the nonce. On PostgreSQL, MySQL/MariaDB and SQLite these run as fixed
-// SQL built once by New (table prefix included, identifiers quoted as the
-// dialect quotes them, columns named as db's naming strategy names them)
-// straight on db's *sql.DB, the pool GORM manages, without GORM's
+// A Store is a core.NonceGenerationStore: it keeps a generation, a number
+// that DeleteConsumer and RevokeAccessToken move on in their own
+// transactions (GenerationTable), and UseNonceGeneration returns it with
+// each nonce it records. With it core.Provider keeps the consumers and
+// access tokens it found in memory and reads them again only when the
+// generation moved, so a busy token costs one statement per request (the
+// nonce write), and a revocation on any instance still holds on the next
+// request everywhere. A change made to the tables without the Store must
+// move the generation too (see UseNonceGeneration).
+//
+// The statements of a request (GetConsumerAndAccessToken, one query for
+// the consumer and the access token, when the provider must read them;
+// and the nonce write) run on PostgreSQL, MySQL/MariaDB and SQLite as
+// fixed SQL built once by New (table prefix included, identifiers quoted
+// as the dialect quotes them, columns named as db's naming strategy names
+// them) straight on db's *sql.DB, the pool GORM manages, without GORM's
 // statement building and reflection on each call. Everything else
 // (Migrate, creating and changing records, lists, expiry) runs through
 // GORM. Each driver gets the shape that measured cheapest:
 //
 //   - PostgreSQL (pgx): plain queries; pgx prepares each statement once
-//     per connection and keeps it, by its text.
-//   - MySQL and MariaDB: a *sql.Stmt per statement, prepared on first use
+//     per connection and keeps it, by its text. The nonce write and the
+//     read of the generation are one statement; nonces of concurrent
+//     requests are written together, one statement and one commit for
+//     all that arrived while the previous write ran (no goroutine of its
+//     own: the first caller writes, the next write is done by the first
+//     caller that queued). A caller waits for at most the write before its
+//     own. On the demo's load benchmark this took protected requests from
+//     about 0.2 to about 0.33 of the open route's throughput (16
+//     connections, two cores).
+//   - MySQL and MariaDB: the nonce insert, then a read of the generation;
+//     a *sql.Stmt per statement, prepared on first use
 //     and kept; database/sql prepares it once on each connection it runs
 //     on, again after a connection is lost. Without it the driver would
 //     prepare and close a statement around every query.
-//   - SQLite: plain queries; the driver prepares each one anyway, in
-//     process. GetConsumerAndAccessToken runs two of them there: there is
+//   - SQLite: plain queries (the nonce insert, then a read of the
+//     generation); the driver prepares each one anyway, in process. GetConsumerAndAccessToken runs two of them there: there is
 //     no round trip to save, and a query over two tables costs SQLite
 //     several times what two single-table ones do.
 //
