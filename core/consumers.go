@@ -193,21 +193,3 @@ func (p *Provider) RevokeAccessToken(ctx context.Context, token string) (err err
 	}
 	return nil
 }
-
-// Cleanup deletes expired tokens and the nonces whose timestamps have left
-// the window (they can no longer be replayed: the timestamp check refuses
-// them), and returns how many records it removed. Call it periodically.
-// It answers no request: Config.StoreTimeout and Config.OnServerError do
-// not apply, ctx alone bounds it and the caller reports its error.
-func (p *Provider) Cleanup(ctx context.Context) (int64, error) {
-	now := p.now()
-	n, err := p.store.DeleteExpired(ctx, now)
-	if err != nil {
-		return n, storeError(err)
-	}
-	m, err := p.nonces.PurgeNonces(ctx, now.Add(-p.past))
-	if err != nil {
-		return n + m, storeError(err)
-	}
-	return n + m, nil
-}

@@ -97,8 +97,8 @@ func BenchmarkGetAccessToken(b *testing.B) {
 // BenchmarkPurgeNonces purges one janitor interval's nonces at a steady
 // 10,000 signed requests/s: 600,000 rows, a minute of timestamps, from a
 // PostgreSQL table that also holds the nonce window's 3,000,000 live rows
-// (5 minutes), as RunJanitor finds it with a one-minute interval. Run it
-// with -benchtime=3x; each purge is one operation.
+// (5 minutes), as core.Provider.RunJanitor finds it with a one-minute
+// interval. Run it with -benchtime=3x; each purge is one operation.
 func BenchmarkPurgeNonces(b *testing.B) {
 	const rate, interval, window = 10_000, 60, 300 // per second, seconds, seconds
 	for _, bs := range benchStores {

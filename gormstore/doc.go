@@ -2,10 +2,10 @@
 // (gorm.io/driver/postgres), MySQL and MariaDB (gorm.io/driver/mysql) and
 // SQLite (github.com/glebarez/sqlite, pure Go).
 //
-//	s := gormstore.New(db)          // options: WithTablePrefix, WithNonceWindow, WithUnloggedNonces
+//	s := gormstore.New(db)          // options: WithTablePrefix, WithUnloggedNonces
 //	if err := s.Migrate(ctx); err != nil { … }
-//	go s.RunJanitor(ctx, time.Minute, clock.Now, logError) // optional
 //	p, err := core.New(core.Config{Store: s})
+//	go p.RunJanitor(ctx, core.DefaultJanitorInterval, logError) // removes expired rows
 //
 // # Tables
 //
@@ -148,23 +148,25 @@
 // # Expiry
 //
 // The store never reads the clock. DeleteExpired and PurgeNonces remove what
-// has expired at the time they are given; Sweep calls both once, and
-// RunJanitor calls Sweep on an interval until its context is done. No
+// has expired at the time they are given; core.Provider.RunJanitor calls
+// both on an interval, with the provider's clock and its TimestampPast as
+// the nonce window, so the window cannot drift from the timestamp check. No
 // goroutine starts unless you start one.
 //
 // At a steady rate of R signed requests a second, the nonce table holds R ×
-// window live rows (window: WithNonceWindow, 5 minutes by default) plus
-// those expired since the last sweep: at most R × (window + interval) rows,
-// so a janitor interval of at most the window keeps it under two windows.
-// Each sweep deletes R × interval rows in one statement. On a small shared
+// window live rows (window: the provider's TimestampPast, 5 minutes by
+// default) plus those expired since the last run: at most R × (window +
+// interval) rows, so an interval of at most the window keeps it under two
+// windows. Each run deletes R × interval rows in one statement, and
+// RunJanitor ends a run that outlasts the interval. On a small shared
 // machine PostgreSQL deleted 600,000 (a minute at 10,000/s) in 0.9 s
 // (BenchmarkPurgeNonces; a logged nonce table also wrote 69 MiB of WAL, the
 // default unlogged one almost none), and 3 million from a logged table in
 // 4 s. So keep R × interval near 600,000 rows or below, and the interval at
-// most the window: the default, one minute (DefaultJanitorInterval), holds
-// 10,000 signed requests/s with the table under 1.2 windows (3.6 million
-// rows); at 100,000/s, use 6 s. The DELETE blocks no UseNonce (new nonces
-// are other rows), so batches would only spread it out. Replicas may each
-// run a janitor: concurrent purges delete each row once, though one per
-// database is enough.
+// most the window: the default, one minute (core.DefaultJanitorInterval),
+// holds 10,000 signed requests/s with the table under 1.2 windows (3.6
+// million rows); at 100,000/s, use 6 s. The DELETE blocks no UseNonce (new
+// nonces are other rows), so batches would only spread it out. Replicas may
+// each run a janitor: concurrent purges delete each row once, though one
+// per database is enough.
 package gormstore

@@ -20,15 +20,17 @@ import (
 )
 
 // A provider set up for production (the README's Operations section): a
-// connection pool sized on purpose, a deadline on store calls, and the
-// cause of every 5xx logged. Here a dropped table makes a request fail.
+// connection pool sized on purpose, a deadline on store calls, the cause of
+// every 5xx logged, and the janitor running beside the service. Here a
+// dropped table makes a request fail.
 func Example_operations() {
 	dir, err := os.MkdirTemp("", "gormstore-example")
 	if err != nil {
 		panic(err)
 	}
 	defer os.RemoveAll(dir)
-	db, err := gorm.Open(sqlite.Open("file:"+filepath.Join(dir, "oauth.db")), &gorm.Config{Logger: logger.Discard})
+	dsn := "file:" + filepath.Join(dir, "oauth.db") + "?_pragma=busy_timeout(5000)" // the janitor writes beside the requests
+	db, err := gorm.Open(sqlite.Open(dsn), &gorm.Config{Logger: logger.Discard})
 	if err != nil {
 		panic(err)
 	}
@@ -66,6 +68,17 @@ func Example_operations() {
 	if err != nil {
 		panic(err)
 	}
+	// Expired tokens and nonces go until the service stops: at once, then
+	// every minute.
+	ctx, stop := context.WithCancel(context.Background())
+	janitorDone := make(chan struct{})
+	go func() {
+		defer close(janitorDone)
+		p.RunJanitor(ctx, core.DefaultJanitorInterval, func(err error) {
+			log.Error("oauth janitor", "err", err)
+		})
+	}()
+	defer func() { stop(); <-janitorDone }()
 
 	if err := db.Exec("DROP TABLE " + store.TableName(gormstore.ConsumersTable)).Error; err != nil {
 		panic(err)

@@ -37,8 +37,8 @@ func Example() {
 		panic(err)
 	}
 
-	// The provider takes the store; a janitor would run beside it:
-	// go s.RunJanitor(ctx, time.Minute, core.SystemClock{}.Now, logError)
+	// The provider takes the store; its janitor would run beside it:
+	// go p.RunJanitor(ctx, core.DefaultJanitorInterval, logError)
 	if _, err := core.New(core.Config{Store: s}); err != nil {
 		panic(err)
 	}

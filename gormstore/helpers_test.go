@@ -93,7 +93,6 @@ func allCalls() []storeCall {
 		{"DeleteExpired", func(ctx context.Context, s *Store) error { _, err := s.DeleteExpired(ctx, now); return err }},
 		{"UseNonce", func(ctx context.Context, s *Store) error { return s.UseNonce(ctx, testNonce("n-new")) }},
 		{"PurgeNonces", func(ctx context.Context, s *Store) error { _, err := s.PurgeNonces(ctx, now); return err }},
-		{"Sweep", func(ctx context.Context, s *Store) error { return s.Sweep(ctx, now) }},
 	}
 }
 

@@ -17,11 +17,9 @@ var (
 	_ core.ConsumerAccessTokenGetter = (*Store)(nil)
 )
 
-// Defaults of the options.
-const (
-	DefaultTablePrefix = "oauth1_"
-	DefaultNonceWindow = 5 * time.Minute
-)
+// DefaultTablePrefix is the prefix of the table names unless
+// WithTablePrefix sets another.
+const DefaultTablePrefix = "oauth1_"
 
 // Store is a core.Store on GORM. It is safe for concurrent use, and any
 // number of Stores, in any number of processes, may share one database:
@@ -30,7 +28,6 @@ type Store struct {
 	db          *gorm.DB
 	hot         *hotSQL // nil: every statement through GORM
 	prefix      string
-	nonceWindow time.Duration
 	unlogged    bool
 	migrateWait time.Duration
 }
@@ -41,18 +38,6 @@ type Option func(*Store)
 // WithTablePrefix sets the prefix of the four table names (default
 // DefaultTablePrefix, "oauth1_").
 func WithTablePrefix(prefix string) Option { return func(s *Store) { s.prefix = prefix } }
-
-// WithNonceWindow sets how long RunJanitor and Sweep keep nonces: those
-// with a timestamp older than now minus window are purged. It must be at
-// least the provider's TimestampPast, so that a purged nonce can no longer
-// be replayed. Default DefaultNonceWindow (core.DefaultTimestampWindow).
-// At R signed requests a second the nonce table holds about R × window
-// rows, and up to R × (window + interval) just before the janitor's sweep:
-// keep RunJanitor's interval at most the window (see Expiry in the package
-// documentation).
-func WithNonceWindow(window time.Duration) Option {
-	return func(s *Store) { s.nonceWindow = window }
-}
 
 // WithUnloggedNonces says whether Migrate makes the nonce table UNLOGGED on
 // PostgreSQL (turning an existing table unlogged, or logged again when
@@ -79,7 +64,7 @@ func WithUnloggedNonces(on bool) Option { return func(s *Store) { s.unlogged = o
 // For MySQL and MariaDB the DSN must set parseTime=true (and should set
 // loc=UTC) and must not set clientFoundRows=true.
 func New(db *gorm.DB, opts ...Option) *Store {
-	s := &Store{prefix: DefaultTablePrefix, nonceWindow: DefaultNonceWindow, unlogged: true, migrateWait: defaultMigrateWait}
+	s := &Store{prefix: DefaultTablePrefix, unlogged: true, migrateWait: defaultMigrateWait}
 	for _, o := range opts {
 		o(s)
 	}

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"gorm.io/gorm"
 
@@ -292,74 +291,4 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 			}
 		}
 	}
-}
-
-func TestJanitor(t *testing.T) {
-	d := newSQLite(t)
-	s := newTestStore(t, d, WithNonceWindow(time.Minute))
-	ctx, cancel := context.WithCancel(t.Context())
-	rt := testRequestToken("rt")
-	rt.ExpiresAt = now
-	must(t, "CreateRequestToken", s.CreateRequestToken(ctx, rt))
-	old, fresh := testNonce("old"), testNonce("fresh")
-	old.Timestamp = now.Add(-time.Minute - time.Second)
-	fresh.Timestamp = now.Add(-time.Minute)
-	must(t, "UseNonce", s.UseNonce(ctx, old))
-	must(t, "UseNonce", s.UseNonce(ctx, fresh))
-
-	errs := make(chan error, 100)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		s.RunJanitor(ctx, 5*time.Millisecond, func() time.Time { return now }, func(err error) { errs <- err })
-	}()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		_, err := s.GetRequestToken(ctx, "rt")
-		var oldNonces int64
-		must(t, "count nonces", s.db.Table(s.TableName(NoncesTable)).Where("nonce = ?", "old").Count(&oldNonces).Error)
-		if errors.Is(err, core.ErrNotFound) && oldNonces == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("janitor did not sweep: GetRequestToken: %v; old nonces: %d", err, oldNonces)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	cancel()
-	<-done
-	select {
-	case err := <-errs:
-		t.Errorf("janitor reported %v", err)
-	default:
-	}
-	bg := context.Background()
-	if err := s.UseNonce(bg, old); err != nil {
-		t.Errorf("nonce older than the window was kept: %v", err)
-	}
-	if err := s.UseNonce(bg, fresh); !errors.Is(err, core.ErrNonceUsed) {
-		t.Errorf("nonce inside the window was purged: %v", err)
-	}
-
-	// On a closed database the janitor reports errors and still stops.
-	db := d.open(t)
-	broken := New(db)
-	sqlDB, _ := db.DB()
-	sqlDB.Close()
-	ctx, cancel = context.WithCancel(bg)
-	done = make(chan struct{})
-	go func() {
-		defer close(done)
-		broken.RunJanitor(ctx, time.Millisecond, func() time.Time { return now }, func(err error) {
-			select {
-			case errs <- err:
-			default:
-			}
-		})
-	}()
-	if err := <-errs; err == nil || !strings.Contains(err.Error(), "gormstore: ") {
-		t.Errorf("janitor reported %v, want a wrapped error", err)
-	}
-	cancel()
-	<-done
 }

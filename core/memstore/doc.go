@@ -4,8 +4,8 @@
 // A Store is safe for concurrent use. It copies every record on the way in
 // and on the way out, so callers can never change what it holds. It never
 // reads the clock: expired tokens stay until DeleteExpired, and nonces until
-// PurgeNonces, which the application calls on its own schedule
-// (core.Provider.Cleanup).
+// PurgeNonces, which the provider's janitor calls
+// (core.Provider.RunJanitor).
 //
 // A nonce is kept as a 16-byte digest in a bucket of its Timestamp (one
 // bucket a second, as core's timestamps are whole seconds), and PurgeNonces

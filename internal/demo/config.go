@@ -24,11 +24,9 @@ const (
 	// DefaultSessionTTL is how long a login session lasts.
 	DefaultSessionTTL = 12 * time.Hour
 	// DefaultJanitorEvery is how often expired tokens and old nonces are
-	// removed: every minute, so that at 10,000 signed requests/s a SQL
-	// nonce table stays under 1.2 timestamp windows and each purge removes
-	// 600,000 rows (0.9 s on PostgreSQL); every 5 minutes it would reach
-	// two windows, 3 million rows a purge. See gormstore's Expiry docs.
-	DefaultJanitorEvery = time.Minute
+	// removed: core.DefaultJanitorInterval, a minute (see there and
+	// gormstore's Expiry docs).
+	DefaultJanitorEvery = core.DefaultJanitorInterval
 	// DefaultMaxConns is the default size of the SQL connection pool
 	// (DB_MAX_CONNS).
 	DefaultMaxConns = 32
@@ -75,8 +73,8 @@ type Config struct {
 	// SessionTTL is how long a login session lasts. Default
 	// DefaultSessionTTL.
 	SessionTTL time.Duration
-	// JanitorEvery is how often Run calls Provider.Cleanup. Default
-	// DefaultJanitorEvery.
+	// JanitorEvery is how often Serve runs the provider's janitor
+	// (core.Provider.RunJanitor). Default DefaultJanitorEvery.
 	JanitorEvery time.Duration
 	// BcryptCost is the cost of password hashes; zero means
 	// bcrypt.DefaultCost. Tests use bcrypt.MinCost.

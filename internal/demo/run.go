@@ -82,8 +82,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 }
 
 // Serve serves h on ln until ctx is done, then shuts the server down
-// gracefully (ShutdownTimeout). While it serves, it runs the janitor
-// (RunJanitor) every Config.JanitorEvery; both stop before it returns.
+// gracefully (ShutdownTimeout). While it serves, the provider's janitor
+// (core.Provider.RunJanitor) removes expired tokens and old nonces every
+// Config.JanitorEvery, logging its errors; both stop before it returns.
 func (a *App) Serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 	srv := &http.Server{
 		Handler:           h,
@@ -97,7 +98,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, h http.Handler) error 
 	janitorDone := make(chan struct{})
 	go func() {
 		defer close(janitorDone)
-		a.RunJanitor(jctx)
+		a.Provider.RunJanitor(jctx, a.Config.JanitorEvery, func(err error) {
+			a.Log.Error("oauth janitor", "err", err)
+		})
 	}()
 	defer func() {
 		stopJanitor()
@@ -121,30 +124,6 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, h http.Handler) error 
 		err = errors.Join(err, serr)
 	}
 	return err
-}
-
-// RunJanitor calls Provider.Cleanup every Config.JanitorEvery until ctx is
-// done, removing expired tokens and nonces older than the timestamp window.
-func (a *App) RunJanitor(ctx context.Context) {
-	t := time.NewTicker(a.Config.JanitorEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			// A round never outlasts the interval, even on a database
-			// that stopped answering.
-			cctx, cancel := context.WithTimeout(ctx, a.Config.JanitorEvery)
-			n, err := a.Provider.Cleanup(cctx)
-			cancel()
-			if err != nil && ctx.Err() == nil {
-				a.Log.Warn("cleanup", "err", err)
-			} else if n > 0 {
-				a.Log.Info("cleanup", "removed", n)
-			}
-		}
-	}
 }
 
 // logStart writes the start line: where the service listens, its store
