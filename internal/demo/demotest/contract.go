@@ -21,9 +21,10 @@ const CallbackURL = "http://127.0.0.1:9/callback"
 // Run runs the contract scenario against newRouter on SQLite (then a
 // second start on the same file, and two instances on it, where a logout
 // on one ends the session on the other), on the in-memory store, on
-// PostgreSQL when CI or EXAMPLE_POSTGRES_DSN is set, and on MySQL/MariaDB
-// when EXAMPLE_MYSQL_URL is set (each with the same second start and two
-// instances), and on each of these two the Outage scenario;
+// PostgreSQL and on MySQL/MariaDB (see PostgresURL and MySQLURL: local
+// defaults, skipped when unreachable unless CI is set; each with the same
+// second start and two instances), and on each of these two the Outage
+// scenario;
 // then the checks of one setting each: the client address the log shows
 // (forged X-Forwarded-For ignored unless the peer is a trusted proxy) and
 // ALLOW_PLAINTEXT.
