@@ -150,9 +150,9 @@ func TestOwnedConsumer_OthersAreUnknown(t *testing.T) {
 }
 
 // TestRotateConsumerSecret: the owner gets a new secret (256 bits, not the
-// old one); a request signed with the old secret is signature_invalid at
-// once on both instances, though each had it cached; the new secret
-// verifies, with the consumer's tokens, which still work.
+// old one); on both instances, though each had the consumer cached, the
+// new secret verifies at once, with the consumer's tokens, which still
+// work, and a request signed with the old secret is signature_invalid.
 func TestRotateConsumerSecret(t *testing.T) {
 	e, b, own := newOwnerFixture(t)
 	for _, p := range []*core.Provider{e.p, b, e.p, b} { // the second round is cached
@@ -172,14 +172,16 @@ func TestRotateConsumerSecret(t *testing.T) {
 	if err != nil || stored.Secret != c.Secret {
 		t.Fatalf("stored consumer %+v (%v), want the new secret", stored, err)
 	}
+	renewed := own
+	renewed.secret = c.Secret
 	for name, p := range map[string]*core.Provider{"this instance": e.p, "another instance": b} {
-		_, err := p.Verify(own.sign(get()))
-		e.expect(t, err, http.StatusUnauthorized, core.ProblemSignatureInvalid)
-		renewed := own
-		renewed.secret = c.Secret
+		// The new secret first: nothing else has told the instance yet
+		// that what it keeps is stale.
 		if _, err := p.Verify(renewed.sign(get())); err != nil {
 			t.Errorf("%s, new secret: %v", name, err)
 		}
+		_, err := p.Verify(own.sign(get()))
+		e.expect(t, err, http.StatusUnauthorized, core.ProblemSignatureInvalid)
 	}
 	again, err := e.p.RotateConsumerSecret(t.Context(), "carol", ownCK)
 	if err != nil || again.Secret == c.Secret {
