@@ -27,7 +27,11 @@
 // c.ClientIP(), Echo's c.RealIP()) to demo.App.ClientAddr, the one the demo
 // uses, on forged and forwarded headers.
 //
-// RunBrowser drives Chromium (github.com/chromedp/chromedp) through login,
-// consent, Approve, Deny and revocation on the account page. It skips where
-// Chromium is absent, unless CI is set, where it fails.
+// RunBrowser drives Chromium (github.com/chromedp/chromedp) through a
+// failed and a good login, the consent page's details, Approve, Deny, "Not
+// you?", revocation on the account page with its confirmation, and a new
+// secret and a deletion on "Your consumers", saving a screenshot of each
+// page (in $BROWSER_SCREENSHOTS/<package> when set, else the test's
+// artifact directory). It skips where Chromium is absent, unless CI is
+// set, where it fails.
 package demotest
