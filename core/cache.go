@@ -20,7 +20,9 @@ const lookupCacheEntries = 10000
 // the store's generation from its own nonce write; when that is not the
 // generation its entries were read at, they may be stale, so the request
 // reads them again from the store and the cache starts over at the new
-// generation.
+// generation. A request that its entries refuse never reaches its nonce
+// write, so it reads them again from the store before it is refused: an
+// entry may be stale in a way that refuses (a consumer's new secret).
 type lookupCache struct {
 	mu        sync.Mutex
 	gen       int64

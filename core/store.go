@@ -34,6 +34,10 @@ type ConsumerStore interface {
 	// DeleteConsumer removes the consumer with key, or returns ErrNotFound.
 	// Its tokens are left to expire or be revoked.
 	DeleteConsumer(ctx context.Context, key string) error
+	// UpdateConsumerSecret sets the secret of the consumer with key and
+	// changes nothing else, or returns ErrNotFound. Setting the secret it
+	// already has is no error.
+	UpdateConsumerSecret(ctx context.Context, key, secret string) error
 }
 
 // TokenStore persists request and access tokens. A store never reads the
@@ -119,9 +123,9 @@ type ConsumerAccessTokenGetter interface {
 //
 // The generation is a number the store changes, in the same transaction,
 // with every change that can make a consumer or an access token read
-// before it stale: deleting a consumer, revoking an access token, and any
-// other change to a stored consumer or access token (creating one need not
-// count). Changes made to the store other than through its methods must
+// before it stale: deleting a consumer, changing its secret, revoking an
+// access token, and any other change to a stored consumer or access token
+// (creating one need not count). Changes made to the store other than through its methods must
 // change it too.
 type NonceGenerationStore interface {
 	// UseNonceGeneration records n as UseNonce does (ErrNonceUsed for a

@@ -158,7 +158,18 @@ func (p *Provider) check(ctx context.Context, r *http.Request, sr *signedRequest
 		return nil, err
 	}
 	if err := p.authenticate(r, sr, kind, m, now, tokenKnown); err != nil {
-		return nil, err
+		if !cached {
+			return nil, err
+		}
+		// What the cache held may be stale in a way that refuses a good
+		// request (a consumer's new secret): ask the store before refusing.
+		if _, _, tokenKnown, err = p.lookupStore(ctx, kind, sr); err != nil {
+			return nil, err
+		}
+		if err := p.authenticate(r, sr, kind, m, now, tokenKnown); err != nil {
+			return nil, err
+		}
+		cached = false
 	}
 	if !cached {
 		gen = before

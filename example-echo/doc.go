@@ -1,7 +1,7 @@
 // Command example-echo is the demo OAuth 1.0a service provider on Echo
 // (v4): a consumer registry, the three-legged flow with a login and consent
-// page, an account page to revoke apps, and a small protected API
-// (docs/EXAMPLE_API.md).
+// page, an account page to revoke apps, a page and a JSON API to manage
+// one's own consumers, and a small protected API (docs/EXAMPLE_API.md).
 //
 //	go run ./example-echo
 //

@@ -11,8 +11,8 @@ import (
 func TestLoad(t *testing.T) { loadtest.Check(t, NewRouter) }
 
 // BenchmarkLoad reports the throughput of /api/me and /api/ping as ratios
-// to /healthz, on the in-memory store and on PostgreSQL (CI or
-// EXAMPLE_POSTGRES_DSN set):
+// to /healthz, on the in-memory store, PostgreSQL and MySQL/MariaDB (see
+// demotest.PostgresURL):
 //
 //	CI=true go test -run '^$' -bench Load -benchtime 1x .
 func BenchmarkLoad(b *testing.B) { loadtest.Benchmark(b, NewRouter) }

@@ -38,11 +38,18 @@ func NewRouter(app *demo.App) http.Handler {
 	e.GET("/healthz", wrap(app.Healthz))
 	e.GET("/readyz", wrap(app.Readyz))
 	e.POST("/consumers", wrap(app.RegisterConsumer))
+	e.GET("/consumers", wrap(app.ListConsumers))
+	e.GET("/consumers/:key", withKey(app.GetConsumer))
+	e.DELETE("/consumers/:key", withKey(app.DeleteConsumer))
+	e.POST("/consumers/:key/rotate", withKey(app.RotateConsumerSecret))
 	e.GET("/login", wrap(app.LoginPage))
 	e.POST("/login", wrap(app.Login))
 	e.POST("/logout", wrap(app.Logout))
 	e.GET("/account/apps", wrap(app.Apps))
 	e.POST("/account/apps/revoke", wrap(app.RevokeApp))
+	e.GET("/account/consumers", wrap(app.ConsumersPage))
+	e.POST("/account/consumers/delete", wrap(app.DeleteConsumerForm))
+	e.POST("/account/consumers/rotate", wrap(app.RotateConsumerForm))
 
 	oauth := e.Group("/oauth")
 	echooauth.Register(oauth, p)
@@ -67,6 +74,15 @@ func withGrant(h func(http.ResponseWriter, *http.Request, *core.Grant)) echo.Han
 	return func(c echo.Context) error {
 		g, _ := echooauth.GrantFrom(c)
 		h(c.Response(), c.Request(), g)
+		return nil
+	}
+}
+
+// withKey adapts a consumer handler of the demo to Echo, handing it the
+// :key of the path.
+func withKey(h func(http.ResponseWriter, *http.Request, string)) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h(c.Response(), c.Request(), c.Param("key"))
 		return nil
 	}
 }

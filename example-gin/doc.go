@@ -1,6 +1,7 @@
 // Command example-gin is the demo OAuth 1.0a service provider on Gin: a
 // consumer registry, the three-legged flow with a login and consent page,
-// an account page to revoke apps, and a small protected API
+// an account page to revoke apps, a page and a JSON API to manage one's
+// own consumers, and a small protected API
 // (docs/EXAMPLE_API.md).
 //
 //	go run ./example-gin

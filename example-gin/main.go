@@ -36,11 +36,18 @@ func NewRouter(app *demo.App) http.Handler {
 	r.GET("/healthz", gin.WrapF(app.Healthz))
 	r.GET("/readyz", gin.WrapF(app.Readyz))
 	r.POST("/consumers", gin.WrapF(app.RegisterConsumer))
+	r.GET("/consumers", gin.WrapF(app.ListConsumers))
+	r.GET("/consumers/:key", withKey(app.GetConsumer))
+	r.DELETE("/consumers/:key", withKey(app.DeleteConsumer))
+	r.POST("/consumers/:key/rotate", withKey(app.RotateConsumerSecret))
 	r.GET("/login", gin.WrapF(app.LoginPage))
 	r.POST("/login", gin.WrapF(app.Login))
 	r.POST("/logout", gin.WrapF(app.Logout))
 	r.GET("/account/apps", gin.WrapF(app.Apps))
 	r.POST("/account/apps/revoke", gin.WrapF(app.RevokeApp))
+	r.GET("/account/consumers", gin.WrapF(app.ConsumersPage))
+	r.POST("/account/consumers/delete", gin.WrapF(app.DeleteConsumerForm))
+	r.POST("/account/consumers/rotate", gin.WrapF(app.RotateConsumerForm))
 
 	oauth := r.Group("/oauth")
 	ginoauth.Register(oauth, p)
@@ -84,6 +91,12 @@ func withGrant(h func(http.ResponseWriter, *http.Request, *core.Grant)) gin.Hand
 		g, _ := ginoauth.GrantFrom(c)
 		h(c.Writer, c.Request, g)
 	}
+}
+
+// withKey adapts a consumer handler of the demo to Gin, handing it the
+// :key of the path.
+func withKey(h func(http.ResponseWriter, *http.Request, string)) gin.HandlerFunc {
+	return func(c *gin.Context) { h(c.Writer, c.Request, c.Param("key")) }
 }
 
 // logRequests logs each request once it is answered (see demo.App.LogRequest).

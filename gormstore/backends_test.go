@@ -7,14 +7,14 @@ package gormstore
 //	GORMSTORE_POSTGRES_DSN  default "host=127.0.0.1 port=5432 user=postgres dbname=test sslmode=disable"
 //	GORMSTORE_MYSQL_DSN     default "root:@tcp(127.0.0.1:3306)/"
 //
-// An unreachable server skips its tests, or fails them when CI is set.
+// An unreachable server skips its tests, saying so, or fails them when CI
+// or its variable is set (internal/testdb).
 
 import (
 	"context"
 	"crypto/rand"
 	"database/sql"
 	"net"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -29,11 +29,16 @@ import (
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"github.com/go-oauth1/provider/internal/testdb"
 )
 
-const (
-	defaultPostgresDSN = "host=127.0.0.1 port=5432 user=postgres dbname=test sslmode=disable"
-	defaultMySQLDSN    = "root:@tcp(127.0.0.1:3306)/"
+// The database servers of the tests, at their local defaults unless their
+// variables name others.
+var (
+	postgresServer = testdb.Server{Name: "PostgreSQL", Env: "GORMSTORE_POSTGRES_DSN",
+		Default: "host=127.0.0.1 port=5432 user=postgres dbname=test sslmode=disable"}
+	mariaDBServer = testdb.Server{Name: "MariaDB", Env: "GORMSTORE_MYSQL_DSN", Default: "root:@tcp(127.0.0.1:3306)/"}
 )
 
 // testDatabase is one fresh database of a backend.
@@ -100,15 +105,6 @@ func randomName() string {
 	return "gormstore_" + strings.ToLower(rand.Text()[:12])
 }
 
-// unreachable skips tb, or fails it under CI.
-func unreachable(tb testing.TB, what, env string, err error) {
-	tb.Helper()
-	if os.Getenv("CI") != "" {
-		tb.Fatalf("%s is unreachable (%v); CI is set, so this fails: start it or set %s", what, err, env)
-	}
-	tb.Skipf("%s is unreachable (%v); start it or set %s to run this test", what, err, env)
-}
-
 func newSQLite(tb testing.TB) *testDatabase {
 	path := filepath.Join(tb.TempDir(), "oauth.db")
 	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)"
@@ -126,21 +122,16 @@ func newSQLite(tb testing.TB) *testDatabase {
 
 func newPostgres(tb testing.TB) *testDatabase {
 	tb.Helper()
-	dsn := os.Getenv("GORMSTORE_POSTGRES_DSN")
-	if dsn == "" {
-		dsn = defaultPostgresDSN
-	}
-	cfg, err := pgx.ParseConfig(dsn)
+	cfg, err := pgx.ParseConfig(postgresServer.DSN())
 	if err != nil {
 		tb.Fatalf("GORMSTORE_POSTGRES_DSN: %v", err)
 	}
 	admin := stdlib.OpenDB(*cfg)
 	tb.Cleanup(func() { admin.Close() })
+	addr := net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port)))
+	postgresServer.Require(tb, admin, addr)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := admin.PingContext(ctx); err != nil {
-		unreachable(tb, "PostgreSQL", "GORMSTORE_POSTGRES_DSN", err)
-	}
 	schema := randomName()
 	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
 		tb.Fatalf("create schema: %v", err)
@@ -152,7 +143,7 @@ func newPostgres(tb testing.TB) *testDatabase {
 	})
 	return &testDatabase{
 		backend: "postgres",
-		addr:    net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port))),
+		addr:    addr,
 		connect: func(tb testing.TB, through string) *gorm.DB {
 			c := cfg.Copy()
 			c.RuntimeParams["search_path"] = schema
@@ -172,11 +163,7 @@ func newPostgres(tb testing.TB) *testDatabase {
 
 func newMariaDB(tb testing.TB) *testDatabase {
 	tb.Helper()
-	dsn := os.Getenv("GORMSTORE_MYSQL_DSN")
-	if dsn == "" {
-		dsn = defaultMySQLDSN
-	}
-	cfg, err := mysqldriver.ParseDSN(dsn)
+	cfg, err := mysqldriver.ParseDSN(mariaDBServer.DSN())
 	if err != nil {
 		tb.Fatalf("GORMSTORE_MYSQL_DSN: %v", err)
 	}
@@ -188,11 +175,9 @@ func newMariaDB(tb testing.TB) *testDatabase {
 		tb.Fatalf("open MariaDB: %v", err)
 	}
 	tb.Cleanup(func() { admin.Close() })
+	mariaDBServer.Require(tb, admin, cfg.Addr)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := admin.PingContext(ctx); err != nil {
-		unreachable(tb, "MariaDB", "GORMSTORE_MYSQL_DSN", err)
-	}
 	name := randomName()
 	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
 		tb.Fatalf("create database: %v", err)

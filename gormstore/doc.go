@@ -66,8 +66,8 @@
 // # Statements
 //
 // A Store is a core.NonceGenerationStore: it keeps a generation, a number
-// that DeleteConsumer and RevokeAccessToken move on in their own
-// transactions (GenerationTable), and UseNonceGeneration returns it with
+// that DeleteConsumer, UpdateConsumerSecret and RevokeAccessToken move on
+// in their own transactions (GenerationTable), and UseNonceGeneration returns it with
 // each nonce it records. With it core.Provider keeps the consumers and
 // access tokens it found in memory and reads them again only when the
 // generation moved, so a busy token costs one statement per request (the

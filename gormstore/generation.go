@@ -29,8 +29,9 @@ func (s *Store) bumpGeneration(tx *gorm.DB) error {
 }
 
 // UseNonceGeneration records n as UseNonce does and returns the store's
-// generation (core.NonceGenerationStore), which DeleteConsumer and
-// RevokeAccessToken move on in their own transactions. On PostgreSQL both
+// generation (core.NonceGenerationStore), which DeleteConsumer,
+// UpdateConsumerSecret and RevokeAccessToken move on in their own
+// transactions. On PostgreSQL both
 // are one statement; on MySQL, MariaDB and SQLite the generation is read
 // right after the insert. A change made to the tables other than through
 // the Store must move it too:

@@ -27,7 +27,7 @@ const (
 	AccessTokensTable  = "access_tokens"
 	NoncesTable        = "nonces"
 	// GenerationTable holds the store's generation: one row, which
-	// revocations and consumer deletions change (see
+	// revocations, consumer deletions and new consumer secrets change (see
 	// Store.UseNonceGeneration).
 	GenerationTable = "generation"
 )

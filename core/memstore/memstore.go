@@ -156,6 +156,18 @@ func (s *Store) DeleteConsumer(_ context.Context, key string) error {
 	return nil
 }
 
+// UpdateConsumerSecret implements core.ConsumerStore.
+func (s *Store) UpdateConsumerSecret(_ context.Context, key, secret string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.consumers[key]
+	if !ok {
+		return core.ErrNotFound
+	}
+	c.Secret = secret
+	return nil
+}
+
 // CreateRequestToken implements core.TokenStore. It stores t as given;
 // the caller sets State to core.StatePending.
 func (s *Store) CreateRequestToken(_ context.Context, t *core.RequestToken) error {

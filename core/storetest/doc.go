@@ -18,7 +18,8 @@
 // For a store that implements core.ConsumerAccessTokenGetter it checks that
 // GetConsumerAndAccessToken answers as GetConsumer and GetAccessToken do,
 // and for one that implements core.NonceGenerationStore that its generation
-// moves with every revocation and consumer deletion.
+// moves with every revocation, consumer deletion and change of a consumer's
+// secret.
 //
 // Fixtures builds the fully populated records the suite uses, and Race and
 // OneWinner run its races (goroutines released by one start barrier, and

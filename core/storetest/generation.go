@@ -9,7 +9,8 @@ import (
 
 // testNonceGeneration: a store that implements core.NonceGenerationStore
 // records nonces through UseNonceGeneration as UseNonce does, and its
-// generation moves with every revocation and consumer deletion, so that a
+// generation moves with every revocation, consumer deletion and change of
+// a consumer's secret, so that a
 // cache of what it returned before can tell it may be stale. Skipped for
 // a store without it.
 func (s suite) testNonceGeneration(t *testing.T) {
@@ -46,6 +47,9 @@ func (s suite) testNonceGeneration(t *testing.T) {
 		}},
 		{"delete a consumer", func(t *testing.T, st core.Store) error {
 			return st.DeleteConsumer(t.Context(), "ck")
+		}},
+		{"change a consumer's secret", func(t *testing.T, st core.Store) error {
+			return st.UpdateConsumerSecret(t.Context(), "ck", "ck-new-secret")
 		}},
 	} {
 		t.Run("moves on "+tc.name, func(t *testing.T) {

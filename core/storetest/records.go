@@ -109,6 +109,9 @@ func (s suite) testNotFound(t *testing.T) {
 		{"DeleteConsumer", func(t *testing.T, st core.Store) error {
 			return st.DeleteConsumer(t.Context(), missing)
 		}},
+		{"UpdateConsumerSecret", func(t *testing.T, st core.Store) error {
+			return st.UpdateConsumerSecret(t.Context(), missing, "new-secret")
+		}},
 		{"GetRequestToken", func(t *testing.T, st core.Store) error {
 			return result(st.GetRequestToken(t.Context(), missing))
 		}},
@@ -192,6 +195,33 @@ func (s suite) testDeleteConsumer(t *testing.T) {
 	again := s.fx.Consumer("ck", "bob")
 	checkErr(t, "CreateConsumer(deleted key)", st.CreateConsumer(ctx, again), nil)
 	sameConsumer(t, "GetConsumer(recreated)", getConsumer(t, st, "ck"), again)
+}
+
+// testUpdateConsumerSecret: the secret changes and nothing else, of that
+// consumer only; the secret it has already is no error; a deleted
+// consumer is ErrNotFound.
+func (s suite) testUpdateConsumerSecret(t *testing.T) {
+	st := s.store(t)
+	ctx := t.Context()
+	other := s.fx.Consumer("ck-other", "alice")
+	mustOK(t, "CreateConsumer", st.CreateConsumer(ctx, other))
+	mustOK(t, "CreateConsumer", st.CreateConsumer(ctx, s.fx.Consumer("ck", "alice")))
+	want := s.fx.Consumer("ck", "alice")
+	want.Secret = "ck-new-secret"
+	checkErr(t, "UpdateConsumerSecret", st.UpdateConsumerSecret(ctx, "ck", want.Secret), nil)
+	sameConsumer(t, "GetConsumer(updated)", getConsumer(t, st, "ck"), want)
+	sameConsumer(t, "GetConsumer(other)", getConsumer(t, st, "ck-other"), other)
+	list, err := st.ListConsumers(ctx, "alice")
+	mustOK(t, "ListConsumers", err)
+	if len(list) != 2 { // same CreatedAt: ck before ck-other
+		t.Fatalf("ListConsumers after update = %+v, want ck and ck-other", list)
+	}
+	sameConsumer(t, "ListConsumers(alice)[0]", &list[0], want)
+	checkErr(t, "UpdateConsumerSecret(same secret)", st.UpdateConsumerSecret(ctx, "ck", want.Secret), nil)
+	sameConsumer(t, "GetConsumer(same secret)", getConsumer(t, st, "ck"), want)
+	mustOK(t, "DeleteConsumer", st.DeleteConsumer(ctx, "ck"))
+	checkErr(t, "UpdateConsumerSecret(deleted)", st.UpdateConsumerSecret(ctx, "ck", "again"), core.ErrNotFound)
+	checkErr(t, "GetConsumer(deleted)", result(st.GetConsumer(ctx, "ck")), core.ErrNotFound)
 }
 
 func (s suite) testListConsumers(t *testing.T) {

@@ -25,6 +25,7 @@ func Run(t *testing.T, newStore func(t *testing.T) core.Store) {
 		{"GetConsumerAndAccessToken", s.testGetConsumerAndAccessToken},
 		{"Duplicate", s.testDuplicate},
 		{"DeleteConsumer", s.testDeleteConsumer},
+		{"UpdateConsumerSecret", s.testUpdateConsumerSecret},
 		{"ListConsumers", s.testListConsumers},
 		{"ListAccessTokens", s.testListAccessTokens},
 		{"Transitions", s.testTransitions},

@@ -70,7 +70,7 @@ func (a *App) RegisterConsumer(w http.ResponseWriter, r *http.Request) {
 		WriteJSONError(w, http.StatusBadRequest, "the form could not be read (at most 64 KiB, form-encoded or multipart)")
 		return
 	}
-	user, ok := a.consumerOwner(w, r)
+	user, ok := a.consumerOwner(w, r, false)
 	if !ok {
 		return
 	}
@@ -97,9 +97,13 @@ func (a *App) RegisterConsumer(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, http.StatusCreated, ConsumerJSON{Key: c.Key, Secret: c.Secret, Name: c.Name, CallbackURL: c.CallbackURL})
 }
 
-// consumerOwner authenticates POST /consumers and returns the user, or
-// answers the failure and returns false.
-func (a *App) consumerOwner(w http.ResponseWriter, r *http.Request) (string, bool) {
+// consumerOwner authenticates a request of the /consumers API, by HTTP
+// Basic or a login session, and returns the user, or answers the failure
+// and returns false. Cross-origin requests (other than GET and HEAD) are
+// refused on both paths. On the session path a CSRF token (form field
+// csrf_token or header X-CSRF-Token) is checked when present, and required
+// when needCSRF.
+func (a *App) consumerOwner(w http.ResponseWriter, r *http.Request, needCSRF bool) (string, bool) {
 	unauthorized := func(msg string) (string, bool) {
 		w.Header().Set("WWW-Authenticate", `Basic realm="`+a.Config.Realm+`", charset="UTF-8"`)
 		WriteJSONError(w, http.StatusUnauthorized, msg)
@@ -137,7 +141,15 @@ func (a *App) consumerOwner(w http.ResponseWriter, r *http.Request) (string, boo
 	if !ok {
 		return unauthorized("log in, or use HTTP Basic with a demo user's name and password")
 	}
-	if tok := r.PostFormValue("csrf_token"); tok != "" && !a.Sessions.CheckCSRF(sess, tok) {
+	tok := r.PostFormValue("csrf_token")
+	if tok == "" {
+		tok = r.Header.Get("X-CSRF-Token")
+	}
+	if needCSRF && tok == "" {
+		WriteJSONError(w, http.StatusForbidden, "csrf_token required with a login session (or use HTTP Basic)")
+		return "", false
+	}
+	if tok != "" && !a.Sessions.CheckCSRF(sess, tok) {
 		WriteJSONError(w, http.StatusForbidden, "invalid csrf_token")
 		return "", false
 	}

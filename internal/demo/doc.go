@@ -2,8 +2,10 @@
 // and example-echo: configuration from the environment, opening the store
 // (SQLite, PostgreSQL, MySQL/MariaDB through gormstore, or memstore), the
 // demo's users (bcrypt-hashed), signed cookie sessions with CSRF tokens,
-// the embedded HTML pages (login, consent, verifier, authorized apps), JSON
-// helpers, client addresses (App.ClientAddr, which follows TRUSTED_PROXIES),
+// the embedded HTML pages (login, consent, verifier, authorized apps, your
+// consumers) with their one-time confirmations (flash cookies), the
+// management of a user's own consumers (list, new secret, delete; as JSON
+// and as a page), JSON helpers, client addresses (App.ClientAddr, which follows TRUSTED_PROXIES),
 // request logging, and the run loop (janitor and graceful shutdown).
 //
 // The two examples hold only their framework's wiring: routes, the OAuth

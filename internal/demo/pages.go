@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -94,30 +95,70 @@ func (a *App) forbidden(w http.ResponseWriter) {
 }
 
 // authorizationError answers a failed lookup or decision on a request
-// token: a page saying why for a bad token, a generic 500 otherwise (the
-// provider logged its cause).
+// token: a page that says, in words a user understands, what went wrong
+// and what to do (400), or a generic 500 (the provider logged its cause).
 func (a *App) authorizationError(w http.ResponseWriter, err error) {
 	e := core.AsError(err)
 	if e.Status >= 500 {
 		a.serverErrorPage(w)
 		return
 	}
-	msg := e.Advice
-	if msg == "" {
-		msg = "The request token is not valid."
+	m, ok := authorizationMessages[e.Problem]
+	if !ok {
+		m = authorizationMessage{"This request cannot be authorized", "Something about it is wrong. " + startAgain}
 	}
-	a.errorPage(w, http.StatusBadRequest, "Cannot authorize ("+e.Problem+")", msg)
+	a.errorPage(w, http.StatusBadRequest, m.title, m.text)
+}
+
+// startAgain ends most messages of authorizationMessages.
+const startAgain = "Go back to the application and start again: it will send you here with a new request."
+
+// authorizationMessage is what the error page says about a request token.
+type authorizationMessage struct{ title, text string }
+
+// authorizationMessages are the error pages of the consent page, by the
+// provider's oauth_problem, which the page never shows.
+var authorizationMessages = map[string]authorizationMessage{
+	core.ProblemParameterAbsent:     {"This link is incomplete", "The address names no request to authorize. " + startAgain},
+	core.ProblemParameterRejected:   {"This link does not work", "The address is damaged. " + startAgain},
+	core.ProblemTokenRejected:       {"This link does not work", "This site knows no request like the one in the address: it may have been cleaned up, or the address was mistyped. " + startAgain},
+	core.ProblemTokenExpired:        {"This request has expired", "A request to connect an application must be answered within a few minutes. " + startAgain},
+	core.ProblemTokenUsed:           {"This request was already answered", "It was approved before (perhaps in another tab), so it cannot be answered again. Go back to the application; if it did not get access, start again there."},
+	core.ProblemUserRefused:         {"This request was denied", "It was denied before (perhaps in another tab). If you changed your mind, start again in the application."},
+	core.ProblemConsumerKeyRejected: {"This application no longer exists", "The application that sent you here was deleted by whoever registered it, so it cannot be authorized."},
+}
+
+// continuingTo names the application whose consent page next is, for the
+// login form's "to continue to" line: "" unless next is
+// /oauth/authorize?oauth_token=T and T is a pending request token.
+func (a *App) continuingTo(r *http.Request, next string) string {
+	u, err := url.Parse(next)
+	if err != nil || u.Path != "/oauth/authorize" {
+		return ""
+	}
+	token := u.Query().Get("oauth_token")
+	if token == "" {
+		return ""
+	}
+	ar, err := a.Provider.Authorization(core.RequestContext(r), token) // a 5xx is logged
+	if err != nil {
+		return ""
+	}
+	return ar.Consumer.Name
 }
 
 // LoginPage is GET /login: the login form, going to the query's next after.
+// When next is a consent page, the form names its application.
 func (a *App) LoginPage(w http.ResponseWriter, r *http.Request) {
-	a.loginForm(w, r, http.StatusOK, &pageData{Next: r.URL.Query().Get("next")})
+	next := r.URL.Query().Get("next")
+	a.loginForm(w, r, http.StatusOK, &pageData{Next: next, Consumer: a.continuingTo(r, SafeNext(next, ""))})
 }
 
 // Login is POST /login: form username, password, next (and csrf_token,
 // checked when present; cross-origin posts are refused in any case). It
 // starts a new session and answers 303 to next (same-origin paths only,
-// DefaultNext otherwise); a wrong password shows the form again with 401.
+// DefaultNext otherwise); a wrong password shows the form again with 401,
+// still naming the application next leads to.
 func (a *App) Login(w http.ResponseWriter, r *http.Request) {
 	if !a.readPostedForm(w, r) {
 		return
@@ -135,12 +176,12 @@ func (a *App) Login(w http.ResponseWriter, r *http.Request) {
 	if te := (*throttledError)(nil); errors.As(err, &te) {
 		a.Log.InfoContext(r.Context(), "login throttled")
 		tooManyAttempts(w, te)
-		a.loginForm(w, r, http.StatusTooManyRequests, &pageData{Error: "Too many failed attempts. Wait a little, then try again.", Username: name, Next: next})
+		a.loginForm(w, r, http.StatusTooManyRequests, &pageData{Error: "Too many failed attempts. Wait a little, then try again.", Username: name, Next: next, Consumer: a.continuingTo(r, next)})
 		return
 	}
 	if errors.Is(err, ErrBadCredentials) {
 		a.Log.InfoContext(r.Context(), "login failed")
-		a.loginForm(w, r, http.StatusUnauthorized, &pageData{Error: "Wrong user name or password.", Username: name, Next: next})
+		a.loginForm(w, r, http.StatusUnauthorized, &pageData{Error: "Wrong user name or password.", Username: name, Next: next, Consumer: a.continuingTo(r, next)})
 		return
 	}
 	if err != nil {
@@ -159,11 +200,13 @@ func (a *App) Login(w http.ResponseWriter, r *http.Request) {
 	redirect(w, next, http.StatusSeeOther)
 }
 
-// Logout is POST /logout (csrf_token): it ends the session on the server,
-// with every other session of its user (Users.EndSessions: a copy of the
-// cookie, another browser, on every instance), clears the cookie and
-// answers 303 to /login. When the store fails, it answers 500 and keeps
-// the cookie, so that the user can try again.
+// Logout is POST /logout (csrf_token, and optionally next): it ends the
+// session on the server, with every other session of its user
+// (Users.EndSessions: a copy of the cookie, another browser, on every
+// instance), clears the cookie and answers 303 to /login, or, with a
+// same-origin next (the consent page's "Not you?"), to
+// /login?next=NEXT. When the store fails, it answers 500 and keeps the
+// cookie, so that the user can try again.
 func (a *App) Logout(w http.ResponseWriter, r *http.Request) {
 	if a.cross.Check(r) != nil || parseForm(w, r) != nil {
 		a.forbidden(w)
@@ -186,12 +229,19 @@ func (a *App) Logout(w http.ResponseWriter, r *http.Request) {
 		a.Log.InfoContext(r.Context(), "logged out", "user", sess.User)
 	}
 	a.Sessions.Clear(w, r)
-	redirect(w, "/login", http.StatusSeeOther)
+	to := "/login"
+	if next := SafeNext(r.PostFormValue("next"), ""); next != "" {
+		to += "?next=" + url.QueryEscape(next)
+	}
+	redirect(w, to, http.StatusSeeOther)
 }
 
 // AuthorizePage is GET /oauth/authorize?oauth_token=T: a page for a bad
 // token, the login form when no one is logged in, and otherwise the consent
-// page naming the consumer and the requested scopes, with Approve and Deny.
+// page: the consumer, who registered it, the requested scopes, where the
+// user goes afterwards (the callback's host, or a code to type), that
+// access lasts until revoked at Your apps, Approve and Deny, and "Not
+// you?", which logs out and comes back here.
 func (a *App) AuthorizePage(w http.ResponseWriter, r *http.Request) {
 	ar, err := a.Provider.ParseAuthorization(r)
 	if err != nil {
@@ -207,28 +257,33 @@ func (a *App) AuthorizePage(w http.ResponseWriter, r *http.Request) {
 		a.loginForm(w, r, http.StatusOK, &pageData{Next: r.URL.RequestURI(), Consumer: ar.Consumer.Name})
 		return
 	}
-	a.render(w, http.StatusOK, "consent", &pageData{
+	// The demo sets no core.Config.AccessTokenTTL: access lasts until the
+	// user revokes it, as the page says.
+	d := &pageData{
 		Title:    "Authorize " + ar.Consumer.Name,
 		User:     sess.User,
 		CSRF:     a.Sessions.CSRFToken(sess),
 		Consumer: ar.Consumer.Name,
+		Owner:    ar.Consumer.Owner,
 		Token:    ar.Token,
-		Callback: callbackSite(ar),
 		Scopes:   ar.Scopes,
-	})
+		Next:     "/oauth/authorize?" + url.Values{"oauth_token": {ar.Token}}.Encode(),
+	}
+	d.Callback, d.CallbackHost = callbackSite(ar)
+	a.render(w, http.StatusOK, "consent", d)
 }
 
-// callbackSite is the scheme, host and path of the callback, to show where
-// the browser will go; "" for oob.
-func callbackSite(ar *core.AuthorizationRequest) string {
+// callbackSite is the scheme, host and path of the callback, and its host,
+// to show where the browser will go; "" for oob.
+func callbackSite(ar *core.AuthorizationRequest) (site, host string) {
 	if ar.OOB {
-		return ""
+		return "", ""
 	}
 	u, err := url.Parse(ar.Callback)
-	if err != nil {
-		return ar.Callback
+	if err != nil { // core checked it; show it as it is
+		return ar.Callback, ar.Callback
 	}
-	return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
+	return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String(), u.Host
 }
 
 // AuthorizeDecision is POST /oauth/authorize: form oauth_token, csrf_token
@@ -247,10 +302,8 @@ func (a *App) AuthorizeDecision(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok {
-		a.loginForm(w, r, http.StatusUnauthorized, &pageData{
-			Error: "Please log in first.",
-			Next:  "/oauth/authorize?" + url.Values{"oauth_token": {token}}.Encode(),
-		})
+		next := "/oauth/authorize?" + url.Values{"oauth_token": {token}}.Encode()
+		a.loginForm(w, r, http.StatusUnauthorized, &pageData{Error: "Please log in first.", Next: next, Consumer: a.continuingTo(r, next)})
 		return
 	}
 	if !a.Sessions.CheckCSRF(sess, r.PostFormValue("csrf_token")) {
@@ -258,7 +311,7 @@ func (a *App) AuthorizeDecision(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if token == "" {
-		a.errorPage(w, http.StatusBadRequest, "Bad request", "The form names no request token (oauth_token).")
+		a.authorizationError(w, &core.Error{Status: http.StatusBadRequest, Problem: core.ProblemParameterAbsent})
 		return
 	}
 	ctx := core.RequestContext(r) // 5xx causes go to OnServerError with r
@@ -296,13 +349,13 @@ func (a *App) AuthorizeDecision(w http.ResponseWriter, r *http.Request) {
 		}
 		redirect(w, to, http.StatusFound)
 	default:
-		a.errorPage(w, http.StatusBadRequest, "Bad request", "Choose Approve or Deny.")
+		a.errorPage(w, http.StatusBadRequest, "Choose Approve or Deny", "The form did not say whether you approve. Go back to the page and press Approve or Deny.")
 	}
 }
 
 // Apps is GET /account/apps: the consumers the logged-in user has
-// authorized, each with a revoke button. Without a session: 303 to the
-// login form.
+// authorized, each with a revoke button, under the confirmation of a
+// revocation just made. Without a session: 303 to the login form.
 func (a *App) Apps(w http.ResponseWriter, r *http.Request) {
 	sess, ok, err := a.userSession(r)
 	if err != nil {
@@ -318,7 +371,7 @@ func (a *App) Apps(w http.ResponseWriter, r *http.Request) {
 		a.serverErrorPage(w)
 		return
 	}
-	d := &pageData{Title: "Your apps", User: sess.User, CSRF: a.Sessions.CSRFToken(sess)}
+	d := &pageData{Title: "Your apps", User: sess.User, CSRF: a.Sessions.CSRFToken(sess), Flash: a.takeFlash(w, r, sess)}
 	for _, app := range apps {
 		v := appView{Name: app.Consumer.Name, Key: app.Consumer.Key, Scopes: a.Provider.DescribeScopes(app.Scopes)}
 		var since time.Time
@@ -337,7 +390,8 @@ func (a *App) Apps(w http.ResponseWriter, r *http.Request) {
 
 // RevokeApp is POST /account/apps/revoke: form consumer_key and
 // csrf_token. It revokes every access token the user holds for the
-// consumer (they stop working at once) and answers 303 to /account/apps.
+// consumer (they stop working at once) and answers 303 to /account/apps,
+// which confirms it.
 func (a *App) RevokeApp(w http.ResponseWriter, r *http.Request) {
 	if !a.readPostedForm(w, r) {
 		return
@@ -357,7 +411,7 @@ func (a *App) RevokeApp(w http.ResponseWriter, r *http.Request) {
 	}
 	key := r.PostFormValue("consumer_key")
 	if key == "" {
-		a.errorPage(w, http.StatusBadRequest, "Bad request", "The form names no application (consumer_key).")
+		a.errorPage(w, http.StatusBadRequest, "Which application?", "The form did not say which application to revoke. Go back to Your apps and press Revoke beside it.")
 		return
 	}
 	err = a.Provider.RevokeApp(core.RequestContext(r), sess.User, key)
@@ -370,7 +424,20 @@ func (a *App) RevokeApp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.Log.InfoContext(r.Context(), "app revoked", "user", sess.User, "consumer_key", key)
+	name := a.consumerName(r, key) // RevokeApp leaves the consumer in place
+	a.setFlash(w, r, sess, "You revoked the access of "+name+". It can no longer use your account; to use it again, authorize it again from the application.")
 	redirect(w, DefaultNext, http.StatusSeeOther)
+}
+
+// consumerName returns the name of the consumer with key, or "the
+// application" when it cannot be read.
+func (a *App) consumerName(r *http.Request, key string) string {
+	ctx, cancel := context.WithTimeout(r.Context(), a.Config.StoreTimeout)
+	defer cancel()
+	if c, err := a.Backend.Store.GetConsumer(ctx, key); err == nil {
+		return c.Name
+	}
+	return "the application"
 }
 
 // Index is GET /: 303 to the account page.

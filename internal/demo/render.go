@@ -16,7 +16,7 @@ var templateFS embed.FS
 
 // pageNames are the pages; each is templates/NAME.html inside
 // templates/layout.html.
-var pageNames = []string{"login", "consent", "verifier", "denied", "apps", "error"}
+var pageNames = []string{"login", "consent", "verifier", "denied", "apps", "consumers", "secret", "error"}
 
 // pageData is what every page template gets; each page uses the fields it
 // needs.
@@ -27,12 +27,20 @@ type pageData struct {
 	Error    string
 	Next     string
 	Username string
+	Flash    string // the message of the form posted before (see setFlash)
 	Consumer string // consumer name
+	Owner    string // the user who registered the consumer ("" unknown)
 	Token    string // request token on the consent page
 	Callback string // where the browser goes after consent ("" for oob)
-	Scopes   []core.Scope
-	Verifier string
-	Apps     []appView
+	// CallbackHost is Callback's host (and port), what the consent page
+	// names as where the user goes.
+	CallbackHost string
+	Scopes       []core.Scope
+	Verifier     string
+	Apps         []appView
+	Consumers    []consumerView
+	Key          string // consumer key on the secret page
+	Secret       string // a consumer's new secret, shown once
 }
 
 type appView struct {
@@ -40,6 +48,16 @@ type appView struct {
 	Key    string
 	Since  string
 	Scopes []core.Scope
+}
+
+// consumerView is a consumer on the "Your consumers" page: never its
+// secret.
+type consumerView struct {
+	Name        string
+	Key         string
+	CallbackURL string
+	RSA         bool
+	Created     string
 }
 
 // pages holds the parsed templates, parsed once at start.

@@ -21,9 +21,10 @@ const CallbackURL = "http://127.0.0.1:9/callback"
 // Run runs the contract scenario against newRouter on SQLite (then a
 // second start on the same file, and two instances on it, where a logout
 // on one ends the session on the other), on the in-memory store, on
-// PostgreSQL when CI or EXAMPLE_POSTGRES_DSN is set, and on MySQL/MariaDB
-// when EXAMPLE_MYSQL_URL is set (each with the same second start and two
-// instances), and on each of these two the Outage scenario;
+// PostgreSQL and on MySQL/MariaDB (see PostgresURL and MySQLURL: local
+// defaults, skipped when unreachable unless CI is set; each with the same
+// second start and two instances), and on each of these two the Outage
+// scenario;
 // then the checks of one setting each: the client address the log shows
 // (forged X-Forwarded-For ignored unless the peer is a trusted proxy) and
 // ALLOW_PLAINTEXT.
@@ -35,6 +36,7 @@ func Run(t *testing.T, newRouter func(*demo.App) http.Handler) {
 		Restart(t, Config(db), newRouter)
 		SharedLogout(t, Config(db), newRouter)
 		SharedRevoke(t, Config(db), newRouter)
+		SharedConsumers(t, Config(db), newRouter)
 	})
 	t.Run("memory", func(t *testing.T) {
 		t.Parallel()
@@ -47,6 +49,7 @@ func Run(t *testing.T, newRouter func(*demo.App) http.Handler) {
 		Restart(t, Config(db), newRouter)
 		SharedLogout(t, Config(db), newRouter)
 		SharedRevoke(t, Config(db), newRouter)
+		SharedConsumers(t, Config(db), newRouter)
 	})
 	t.Run("mysql", func(t *testing.T) {
 		t.Parallel()
@@ -55,6 +58,7 @@ func Run(t *testing.T, newRouter func(*demo.App) http.Handler) {
 		Restart(t, Config(db), newRouter)
 		SharedLogout(t, Config(db), newRouter)
 		SharedRevoke(t, Config(db), newRouter)
+		SharedConsumers(t, Config(db), newRouter)
 	})
 	t.Run("postgres outage", func(t *testing.T) {
 		t.Parallel()
@@ -175,6 +179,7 @@ func Scenario(t *testing.T, env *Env) {
 		{"oob", stepOOB},
 		{"deny", stepDeny},
 		{"account", stepAccount},
+		{"own_consumers", stepOwnConsumers},
 		{"logout", stepLogout},
 		{"logout_server_side", stepLogoutServerSide},
 		{"logs", stepLogs},
@@ -367,19 +372,97 @@ func stepAuthorizePage(t *testing.T, s *scenario) {
 				t.Errorf("consent page lacks %q", want)
 			}
 		}
-		if n := strings.Count(r.Body, `name="csrf_token"`); n != 2 { // the consent form and the logout form
-			t.Errorf("%d csrf_token inputs, want 2", n)
+		// The consent form, the header's logout form, and "Not you?".
+		if n := strings.Count(r.Body, `name="csrf_token"`); n != 3 {
+			t.Errorf("%d csrf_token inputs, want 3", n)
+		}
+		// Clients tell the login form from the consent page by its hidden
+		// next (see interop/): the consent page has none.
+		if strings.Contains(r.Body, `<input type="hidden" name="next"`) {
+			t.Errorf("the consent page has a hidden next input, as the login form does")
 		}
 	})
-	for _, q := range []string{"", "?oauth_token=no-such-token"} {
-		t.Run("bad token "+q, func(t *testing.T) {
-			r := s.alice.Get("/oauth/authorize" + q)
-			if r.Status != http.StatusBadRequest {
-				t.Errorf("%d, want 400", r.Status)
+	t.Run("consent details", func(t *testing.T) {
+		r := s.alice.Get("/oauth/authorize?oauth_token=" + url.QueryEscape(rt.Token))
+		for _, want := range []string{
+			`id="owner"><strong>alice</strong>`,                           // who registered it
+			`id="after">you will be sent to <strong>127.0.0.1:9</strong>`, // where the browser goes
+			`id="lasts">until you revoke it`, `href="/account/apps"`,      // how long, and where to revoke
+			`action="/logout"`, `name="next" value="/oauth/authorize?oauth_token=` + rt.Token + `" id="not-you"`,
+		} {
+			if !strings.Contains(r.Body, want) {
+				t.Errorf("consent page lacks %q", want)
 			}
-			checkPageHeaders(t, r)
-		})
-	}
+		}
+		oob := s.anon.RequestToken(s.oob, core.OOB, "read")
+		r = s.alice.Get("/oauth/authorize?oauth_token=" + url.QueryEscape(oob.Token))
+		if !strings.Contains(r.Body, `id="after">you will be shown a code to type`) || strings.Contains(r.Body, "Post notes as you") {
+			t.Errorf("oob consent page for read: %s", r.Body)
+		}
+	})
+	t.Run("not you", func(t *testing.T) {
+		// As Bob: a logout ends every session of its user, and the scenario
+		// keeps Alice's.
+		c := NewClient(t, s.env.URL)
+		c.Login(Bob, "/")
+		page := c.Get("/oauth/authorize?oauth_token=" + url.QueryEscape(rt.Token))
+		next := "/oauth/authorize?oauth_token=" + rt.Token
+		r := c.PostForm("/logout", url.Values{"csrf_token": {CSRF(page.Body)}, "next": {next}})
+		if want := "/login?next=" + url.QueryEscape(next); r.Status != http.StatusSeeOther || r.Header.Get("Location") != want {
+			t.Fatalf("Not you?: %d Location %q, want 303 %s", r.Status, r.Header.Get("Location"), want)
+		}
+		login := c.Get(r.Header.Get("Location"))
+		if !strings.Contains(login.Body, `name="password"`) || !strings.Contains(login.Body, "continue to <strong>Test App</strong>") {
+			t.Errorf("the login form after Not you?: %d %s", login.Status, login.Body)
+		}
+		if r := c.Login(Alice, next); r.Status != http.StatusSeeOther || r.Header.Get("Location") != next {
+			t.Fatalf("log in as Alice: %d %v", r.Status, r.Header)
+		}
+		if page := c.Get(next); !strings.Contains(page.Body, "Signed in as <strong>alice</strong>") || !strings.Contains(page.Body, `id="approve"`) {
+			t.Errorf("consent page as Alice: %s", page.Body)
+		}
+		bob := NewClient(t, s.env.URL)
+		bob.Login(Bob, "/")
+		page = bob.Get("/account/apps")
+		r = bob.PostForm("/logout", url.Values{"csrf_token": {CSRF(page.Body)}, "next": {"//evil.example/"}})
+		if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/login" {
+			t.Errorf("logout with an unsafe next: %d Location %q, want /login", r.Status, r.Header.Get("Location"))
+		}
+	})
+	t.Run("error pages speak to people", func(t *testing.T) {
+		used := s.anon.RequestToken(s.oob, core.OOB, "")
+		s.alice.Decide(used.Token, "approve")
+		denied := s.anon.RequestToken(s.oob, core.OOB, "")
+		s.alice.Decide(denied.Token, "deny")
+		gone := s.anon.RegisterConsumer(Alice, url.Values{"name": {"Gone"}})
+		orphan := s.anon.RequestToken(gone, core.OOB, "")
+		if r := s.anon.AsUser(Alice, http.MethodDelete, "/consumers/"+gone.Key, nil); r.Status != http.StatusNoContent {
+			t.Fatalf("delete the consumer: %d %s", r.Status, r.Body)
+		}
+		tests := []struct{ name, query, says string }{
+			{"no token", "", "This link is incomplete"},
+			{"unknown token", "?oauth_token=no-such-token", "This link does not work"},
+			{"malformed token", "?oauth_token=%FF", "This link does not work"},
+			{"approved before", "?oauth_token=" + url.QueryEscape(used.Token), "This request was already answered"},
+			{"denied before", "?oauth_token=" + url.QueryEscape(denied.Token), "This request was denied"},
+			{"consumer deleted", "?oauth_token=" + url.QueryEscape(orphan.Token), "This application no longer exists"},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				r := s.alice.Get("/oauth/authorize" + tt.query)
+				if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "<h1>"+tt.says+"</h1>") || !strings.Contains(r.Body, `role="alert"`) {
+					t.Errorf("%d %s, want 400 saying %q", r.Status, r.Body, tt.says)
+				}
+				if strings.Contains(r.Body, "oauth_") || strings.Contains(r.Body, "token_") || strings.Contains(r.Body, "_rejected") {
+					t.Errorf("the page speaks OAuth: %s", r.Body)
+				}
+			})
+		}
+		r := s.alice.PostForm("/oauth/authorize", url.Values{"csrf_token": {CSRF(s.alice.Get("/account/apps").Body)}, "action": {"approve"}})
+		if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "This link is incomplete") {
+			t.Errorf("POST /oauth/authorize without oauth_token: %d %s", r.Status, r.Body)
+		}
+	})
 }
 
 func stepLogin(t *testing.T, s *scenario) {
@@ -432,6 +515,30 @@ func stepLogin(t *testing.T, s *scenario) {
 			}
 		})
 	}
+	t.Run("continue to", func(t *testing.T) {
+		rt := s.anon.RequestToken(s.web, CallbackURL, "")
+		next := "/oauth/authorize?oauth_token=" + rt.Token
+		const line = "continue to <strong>Test App</strong>"
+		c := NewClient(t, s.env.URL)
+		if r := c.Get(next); !strings.Contains(r.Body, line) {
+			t.Errorf("logged-out consent page lacks %q: %s", line, r.Body)
+		}
+		if r := c.Get("/login?next=" + url.QueryEscape(next)); !strings.Contains(r.Body, line) {
+			t.Errorf("GET /login?next=CONSENT lacks %q: %s", line, r.Body)
+		}
+		r := c.Login(demo.User{Name: Alice.Name, Password: "not-wonderland"}, next)
+		if r.Status != http.StatusUnauthorized || !strings.Contains(r.Body, line) || !strings.Contains(r.Body, `value="`+next+`"`) {
+			t.Errorf("after a failed login: %d %s, want the form still naming Test App and keeping next", r.Status, r.Body)
+		}
+		if r := c.Login(Alice, next); r.Status != http.StatusSeeOther || r.Header.Get("Location") != next {
+			t.Errorf("then logging in: %d Location %q, want 303 %s", r.Status, r.Header.Get("Location"), next)
+		}
+		for _, other := range []string{"/account/apps", "/oauth/authorize?oauth_token=no-such-token", "//evil.example/oauth/authorize?oauth_token=" + rt.Token} {
+			if r := NewClient(t, s.env.URL).Get("/login?next=" + url.QueryEscape(other)); strings.Contains(r.Body, "continue to") {
+				t.Errorf("GET /login?next=%s names an application: %s", other, r.Body)
+			}
+		}
+	})
 	t.Run("bad csrf_token", func(t *testing.T) {
 		c := NewClient(t, s.env.URL)
 		c.Get("/login")
@@ -709,6 +816,30 @@ func stepAccount(t *testing.T, s *scenario) {
 	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/account/apps" {
 		t.Fatalf("revoke: %d %s", r.Status, r.Body)
 	}
+	t.Run("confirmation", func(t *testing.T) {
+		var flash *http.Cookie
+		for _, c := range (&http.Response{Header: r.Header}).Cookies() {
+			if c.Name == demo.FlashCookie {
+				flash = c
+			}
+		}
+		if flash == nil || !flash.HttpOnly {
+			t.Fatalf("revoke set no HttpOnly %s cookie: %v", demo.FlashCookie, r.Header)
+		}
+		// Another session (Bob's) with the cookie sees nothing.
+		req := bob.NewRequest(http.MethodGet, "/account/apps", nil)
+		req.AddCookie(&http.Cookie{Name: flash.Name, Value: flash.Value})
+		if r := bob.Do(req); strings.Contains(r.Body, `id="flash"`) {
+			t.Errorf("Bob's session shows Alice's confirmation: %s", r.Body)
+		}
+		page := s.alice.Get("/account/apps")
+		if !strings.Contains(page.Body, `id="flash"`) || !strings.Contains(page.Body, "You revoked the access of Test App") {
+			t.Errorf("apps page after revoking: %s", page.Body)
+		}
+		if page := s.alice.Get("/account/apps"); strings.Contains(page.Body, `id="flash"`) {
+			t.Errorf("the confirmation is shown twice")
+		}
+	})
 	if r := me(); r.Status != http.StatusUnauthorized || r.Problem() != core.ProblemTokenRevoked {
 		t.Errorf("GET /api/me after revoking: %d %s, want 401 token_revoked", r.Status, r.Body)
 	}

@@ -8,9 +8,12 @@
 // 127.0.0.1 serving newRouter(app): every endpoint and its error cases, on
 // SQLite (including a second start on the same file, and two instances on
 // it: a logout on one ends the session, and every copy of its cookie, on
-// the other), on the in-memory store, and on PostgreSQL when CI or
-// EXAMPLE_POSTGRES_DSN is set (each run in a schema of its own, dropped
-// after). OAuth requests are signed by
+// the other), on the in-memory store, and on PostgreSQL and MySQL/MariaDB
+// (each run in a schema or database of its own, dropped after): at their
+// local defaults (DefaultPostgresDSN, DefaultMySQLURL) unless
+// EXAMPLE_POSTGRES_DSN or EXAMPLE_MYSQL_URL names another; a server that
+// does not answer skips its subtests, saying which variable to set, or
+// fails them when CI or that variable is set. OAuth requests are signed by
 // core/oauthtest's Signer. The service's log is captured and checked to
 // hold no secret, token, password or query string, and to name the
 // connection's peer as the client unless it is a trusted proxy (a forged
@@ -24,7 +27,11 @@
 // c.ClientIP(), Echo's c.RealIP()) to demo.App.ClientAddr, the one the demo
 // uses, on forged and forwarded headers.
 //
-// RunBrowser drives Chromium (github.com/chromedp/chromedp) through login,
-// consent, Approve, Deny and revocation on the account page. It skips where
-// Chromium is absent, unless CI is set, where it fails.
+// RunBrowser drives Chromium (github.com/chromedp/chromedp) through a
+// failed and a good login, the consent page's details, Approve, Deny, "Not
+// you?", revocation on the account page with its confirmation, and a new
+// secret and a deletion on "Your consumers", saving a screenshot of each
+// page (in $BROWSER_SCREENSHOTS/<package> when set, else the test's
+// artifact directory). It skips where Chromium is absent, unless CI is
+// set, where it fails.
 package demotest

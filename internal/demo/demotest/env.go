@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -24,6 +23,7 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/go-oauth1/provider/internal/demo"
+	"github.com/go-oauth1/provider/internal/testdb"
 )
 
 // Demo users of every test App.
@@ -112,48 +112,50 @@ func SQLiteURL(t testing.TB) string {
 	return filepath.Join(t.TempDir(), "oauth-example.db")
 }
 
-// DefaultPostgresDSN is the database used when CI is set and
-// EXAMPLE_POSTGRES_DSN is not.
+// DefaultPostgresDSN is the PostgreSQL database the tests use unless
+// EXAMPLE_POSTGRES_DSN names another.
 const DefaultPostgresDSN = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 
+// DefaultMySQLURL is the MySQL/MariaDB database the tests use unless
+// EXAMPLE_MYSQL_URL names another.
+const DefaultMySQLURL = "mysql://root@127.0.0.1:3306/test"
+
+// The database servers of the tests, at their local defaults unless their
+// variables name others (see internal/testdb).
+var (
+	postgresServer = testdb.Server{Name: "PostgreSQL", Env: "EXAMPLE_POSTGRES_DSN", Default: DefaultPostgresDSN}
+	mysqlServer    = testdb.Server{Name: "MySQL/MariaDB", Env: "EXAMPLE_MYSQL_URL", Default: DefaultMySQLURL}
+)
+
 // PostgresURL returns a postgres:// URL whose search_path is a schema made
-// for this test (demo_<random>), dropped at its end. It skips the test
-// unless CI or EXAMPLE_POSTGRES_DSN is set; with CI set, an unreachable
-// database fails it.
+// for this test (demo_<random>), dropped at its end, on the server
+// EXAMPLE_POSTGRES_DSN names, DefaultPostgresDSN by default. When that
+// server does not answer within testdb.ConnectTimeout, the test is
+// skipped, saying so, or fails when CI or EXAMPLE_POSTGRES_DSN is set.
 func PostgresURL(t testing.TB) string {
 	t.Helper()
-	dsn := os.Getenv("EXAMPLE_POSTGRES_DSN")
-	if dsn == "" {
-		if os.Getenv("CI") == "" {
-			t.Skip("PostgreSQL: set EXAMPLE_POSTGRES_DSN (or CI, for " + DefaultPostgresDSN + ") to run")
-		}
-		dsn = DefaultPostgresDSN
+	dsn := postgresServer.DSN()
+	u, err := url.Parse(dsn)
+	if err != nil || !strings.HasPrefix(u.Scheme, "postgres") {
+		t.Fatalf("EXAMPLE_POSTGRES_DSN must be a postgres:// URL")
 	}
-	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{Logger: logger.Discard})
-	if err != nil {
-		t.Fatalf("PostgreSQL unreachable: %v", err)
-	}
+	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{Logger: logger.Discard, DisableAutomaticPing: true})
+	must(t, err, "open PostgreSQL")
 	sqlDB, err := db.DB()
-	if err != nil {
-		t.Fatal(err)
-	}
+	must(t, err, "sql.DB")
+	t.Cleanup(func() { sqlDB.Close() })
+	postgresServer.Require(t, sqlDB, u.Host)
 	schema := "demo_" + randomHex(t)
 	if err := db.Exec("CREATE SCHEMA " + schema).Error; err != nil {
-		sqlDB.Close()
 		t.Fatalf("create schema: %v", err)
 	}
 	t.Cleanup(func() {
-		defer sqlDB.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		if err := db.WithContext(ctx).Exec("DROP SCHEMA " + schema + " CASCADE").Error; err != nil {
 			t.Errorf("drop schema %s: %v", schema, err)
 		}
 	})
-	u, err := url.Parse(dsn)
-	if err != nil || !strings.HasPrefix(u.Scheme, "postgres") {
-		t.Fatalf("EXAMPLE_POSTGRES_DSN must be a postgres:// URL")
-	}
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
@@ -161,35 +163,32 @@ func PostgresURL(t testing.TB) string {
 }
 
 // MySQLURL returns a mysql:// URL naming a database made for this test
-// (demo_<random>), dropped at its end. It skips the test unless
-// EXAMPLE_MYSQL_URL (for example mysql://root@127.0.0.1:3306/test) is set.
+// (demo_<random>), dropped at its end, on the server EXAMPLE_MYSQL_URL
+// names, DefaultMySQLURL by default. When that server does not answer
+// within testdb.ConnectTimeout, the test is skipped, saying so, or fails
+// when CI or EXAMPLE_MYSQL_URL is set.
 func MySQLURL(t testing.TB) string {
 	t.Helper()
-	base := os.Getenv("EXAMPLE_MYSQL_URL")
-	if base == "" {
-		t.Skip("MySQL/MariaDB: set EXAMPLE_MYSQL_URL (e.g. mysql://root@127.0.0.1:3306/test) to run")
-	}
+	base := mysqlServer.DSN()
+	u, err := url.Parse(base)
+	must(t, err, "EXAMPLE_MYSQL_URL")
 	dsn, err := demo.MySQLDSN(base)
 	must(t, err, "EXAMPLE_MYSQL_URL")
-	db, err := gorm.Open(mysql.Open(dsn), &gorm.Config{Logger: logger.Discard})
-	if err != nil {
-		t.Fatalf("MySQL unreachable: %v", err)
-	}
+	db, err := gorm.Open(mysql.Open(dsn), &gorm.Config{Logger: logger.Discard, DisableAutomaticPing: true})
+	must(t, err, "open MySQL")
 	sqlDB, err := db.DB()
 	must(t, err, "sql.DB")
+	t.Cleanup(func() { sqlDB.Close() })
+	mysqlServer.Require(t, sqlDB, u.Host)
 	name := "demo_" + randomHex(t)
 	if err := db.Exec("CREATE DATABASE " + name).Error; err != nil {
-		sqlDB.Close()
 		t.Fatalf("create database: %v", err)
 	}
 	t.Cleanup(func() {
-		defer sqlDB.Close()
 		if err := db.Exec("DROP DATABASE " + name).Error; err != nil {
 			t.Errorf("drop database %s: %v", name, err)
 		}
 	})
-	u, err := url.Parse(base)
-	must(t, err, "EXAMPLE_MYSQL_URL")
 	u.Path = "/" + name
 	return u.String()
 }

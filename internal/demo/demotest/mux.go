@@ -23,11 +23,18 @@ func NewServeMux(app *demo.App) http.Handler {
 	mux.HandleFunc("GET /healthz", app.Healthz)
 	mux.HandleFunc("GET /readyz", app.Readyz)
 	mux.HandleFunc("POST /consumers", app.RegisterConsumer)
+	mux.HandleFunc("GET /consumers", app.ListConsumers)
+	mux.HandleFunc("GET /consumers/{key}", withKey(app.GetConsumer))
+	mux.HandleFunc("DELETE /consumers/{key}", withKey(app.DeleteConsumer))
+	mux.HandleFunc("POST /consumers/{key}/rotate", withKey(app.RotateConsumerSecret))
 	mux.HandleFunc("GET /login", app.LoginPage)
 	mux.HandleFunc("POST /login", app.Login)
 	mux.HandleFunc("POST /logout", app.Logout)
 	mux.HandleFunc("GET /account/apps", app.Apps)
 	mux.HandleFunc("POST /account/apps/revoke", app.RevokeApp)
+	mux.HandleFunc("GET /account/consumers", app.ConsumersPage)
+	mux.HandleFunc("POST /account/consumers/delete", app.DeleteConsumerForm)
+	mux.HandleFunc("POST /account/consumers/rotate", app.RotateConsumerForm)
 	mux.Handle("POST /oauth/request_token", p.RequestTokenHandler())
 	mux.Handle("POST /oauth/access_token", p.AccessTokenHandler())
 	mux.HandleFunc("GET /oauth/authorize", app.AuthorizePage)
@@ -42,6 +49,11 @@ func NewServeMux(app *demo.App) http.Handler {
 		mux.ServeHTTP(sw, r)
 		done(sw.status)
 	})
+}
+
+// withKey hands a consumer handler the {key} of its path.
+func withKey(h func(http.ResponseWriter, *http.Request, string)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { h(w, r, r.PathValue("key")) }
 }
 
 type statusWriter struct {

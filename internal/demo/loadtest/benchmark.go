@@ -13,16 +13,17 @@ import (
 )
 
 // Benchmark measures newRouter with the default Options, one
-// sub-benchmark per store: memory; postgres when CI or
-// EXAMPLE_POSTGRES_DSN is set (in a schema of its own); mysql when
-// EXAMPLE_MYSQL_URL is set. Each reports the requests per second of every
+// sub-benchmark per store: memory; postgres and mysql (in a schema or
+// database of its own) at demotest's local defaults, or where
+// EXAMPLE_POSTGRES_DSN and EXAMPLE_MYSQL_URL say, skipped when unreachable
+// unless CI is set. Each reports the requests per second of every
 // route (open-req/s, me-req/s, ping-req/s) and the ratios me/open and
 // ping/open, and logs a table of the stores measured so far, side by side.
 // It measures once whatever b.N is: run it with -benchtime 1x.
 func Benchmark(b *testing.B, newRouter func(*demo.App) http.Handler) {
 	stores := []struct {
 		name        string
-		databaseURL func(testing.TB) string // skips b when not configured
+		databaseURL func(testing.TB) string // skips b when unreachable
 	}{
 		{demo.KindMemory, func(testing.TB) string { return "memory" }},
 		{demo.KindPostgres, demotest.PostgresURL},
