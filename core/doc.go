@@ -16,7 +16,8 @@
 //
 // # Verification
 //
-// Verify and VerifyTwoLegged check a request in a fixed order: syntax
+// Authenticate (and Middleware, built on it) checks a request in a fixed
+// order: syntax
 // (parameters from the Authorization header, the query and a form body;
 // a repeated protocol parameter is refused), the timestamp window, the
 // consumer and token lookup (an unknown key still costs a signature check

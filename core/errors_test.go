@@ -180,15 +180,15 @@ func TestNew(t *testing.T) {
 	t.Run("default MaxBodyBytes", func(t *testing.T) {
 		e := newFixture(t, core.Config{}, nil)
 		body := func(n int) string { return "a=" + strings.Repeat("b", n-2) }
-		_, err := e.p.Verify(e.a1().sign(postForm(body(core.DefaultMaxBodyBytes))))
+		_, err := e.p.Authenticate(e.a1().sign(postForm(body(core.DefaultMaxBodyBytes))))
 		e.expect(t, err, 200, "")
-		_, err = e.p.Verify(e.a1().sign(postForm(body(core.DefaultMaxBodyBytes + 1))))
+		_, err = e.p.Authenticate(e.a1().sign(postForm(body(core.DefaultMaxBodyBytes + 1))))
 		e.expect(t, err, 400, "parameter_rejected")
 	})
 	t.Run("default methods", func(t *testing.T) {
 		e := newFixture(t, core.Config{}, nil)
 		for _, m := range []string{core.HMACSHA1, core.HMACSHA256, core.HMACSHA512, core.PLAINTEXT} {
-			_, err := e.p.Verify(e.a1().using(m).sign(getTLS()))
+			_, err := e.p.Authenticate(e.a1().using(m).sign(getTLS()))
 			e.expect(t, err, 200, "")
 		}
 	})
@@ -196,7 +196,7 @@ func TestNew(t *testing.T) {
 		e := newFixture(t, core.Config{TimestampPast: 0, TimestampFuture: 0}, nil)
 		s := e.a1()
 		s.timestamp = fmt.Sprint(t0 - 300)
-		_, err := e.p.Verify(s.sign(get()))
+		_, err := e.p.Authenticate(s.sign(get()))
 		e.expect(t, err, 200, "")
 	})
 }
@@ -237,8 +237,8 @@ func TestEntryErrorsRender(t *testing.T) {
 		{epMiddleware, "UseNonce", nonceUsed, 401, core.ProblemNonceUsed},
 		{epMiddlewareTwo, "GetConsumer", notFound, 401, core.ProblemConsumerKeyUnknown},
 		{epAuthenticate, "UseNonce", capacity, 503, core.ProblemTemporarilyUnavailable},
-		{epVerify, "GetAccessToken", canceled, 503, core.ProblemTemporarilyUnavailable},
-		{epVerifyTwoLegged, "UseNonce", conflict, 500, core.ProblemServerError},
+		{epAuthenticate, "GetAccessToken", canceled, 503, core.ProblemTemporarilyUnavailable},
+		{epAuthenticateTwo, "UseNonce", conflict, 500, core.ProblemServerError},
 		{epParseAuthorize, "GetRequestToken", notFound, 401, core.ProblemTokenRejected},
 		{epParseAuthorize, "GetConsumer", notFound, 401, core.ProblemConsumerKeyRejected},
 		{epAuthorization, "GetRequestToken", notFound, 401, core.ProblemTokenRejected},

@@ -266,7 +266,7 @@ func FuzzProtocolValues(f *testing.F) {
 	f.Fuzz(func(t *testing.T, nonce, ext string) {
 		s := e.a1()
 		s.nonce = nonce
-		_, err := e.p.Verify(s.sign(get(), prm("oauth_ext", ext)))
+		_, err := e.p.Authenticate(s.sign(get(), prm("oauth_ext", ext)))
 		status, prob := statusOf(err)
 		valid := func(v string, max int) bool {
 			if len(v) > max || !utf8.ValidString(v) {

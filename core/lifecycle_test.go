@@ -432,7 +432,7 @@ func TestApprove(t *testing.T) {
 		if v.Get("scope") != "write" {
 			t.Errorf("answer %v", v)
 		}
-		g, err := e.p.Verify(s.withToken(tok, sec).sign(get()))
+		g, err := e.p.Authenticate(s.withToken(tok, sec).sign(get()))
 		e.expect(t, err, 200, "")
 		if !slices.Equal(g.Scopes, []string{"write"}) || g.HasScopes("read") {
 			t.Errorf("grant scopes %q", g.Scopes)
@@ -757,20 +757,20 @@ func TestFullFlow(t *testing.T) {
 		t.Errorf("request token after exchange %+v, %v", rt, err)
 	}
 	as := s.withToken(at, ats)
-	g, err := e.p.Verify(as.sign(get()))
+	g, err := e.p.Authenticate(as.sign(get()))
 	e.expect(t, err, 200, "")
 	if g.UserID != "alice" || g.Token.Token != at || !g.HasScopes("read", "write") || g.HasScopes("admin") {
 		t.Errorf("grant %+v", g)
 	}
 	// The request token's credentials are not an access token.
-	_, err = e.p.Verify(s.withToken(tok, sec).sign(get()))
+	_, err = e.p.Authenticate(s.withToken(tok, sec).sign(get()))
 	e.expect(t, err, 401, "token_rejected")
 
 	e.clock.Add(time.Hour - time.Second)
-	_, err = e.p.Verify(as.sign(get()))
+	_, err = e.p.Authenticate(as.sign(get()))
 	e.expect(t, err, 200, "")
 	e.clock.Add(time.Second)
-	_, err = e.p.Verify(as.sign(get()))
+	_, err = e.p.Authenticate(as.sign(get()))
 	e.expect(t, err, 401, "token_expired")
 
 	t.Run("without TTL", func(t *testing.T) {
@@ -981,7 +981,7 @@ func TestRegisterConsumer(t *testing.T) {
 				s = s.using(core.RSASHA1)
 				s.rsa = keys[0]
 			}
-			_, err = e.p.VerifyTwoLegged(s.sign(get()))
+			_, err = e.p.Authenticate(s.sign(get()), core.TwoLegged())
 			e.expect(t, err, 200, "")
 		})
 	}
@@ -1066,7 +1066,7 @@ func TestAuthorizedApps(t *testing.T) {
 	}
 
 	verify := func(s signer, tok string) error {
-		_, err := e.p.Verify(s.withToken(tok, tok+"-secret-long").sign(get()))
+		_, err := e.p.Authenticate(s.withToken(tok, tok+"-secret-long").sign(get()))
 		return err
 	}
 	e.expect(t, verify(sa, "a1"), 200, "")
@@ -1143,7 +1143,7 @@ func TestCleanup(t *testing.T) {
 	e.clock.Add(11 * time.Minute)
 	fresh := s.withToken("forever", "forever-secret-long-Ii9")
 	fresh.nonce = "fresh"
-	_, err := e.p.Verify(fresh.sign(get()))
+	_, err := e.p.Authenticate(fresh.sign(get()))
 	e.expect(t, err, 200, "")
 
 	n, err := e.p.Cleanup(ctx)
@@ -1161,7 +1161,7 @@ func TestCleanup(t *testing.T) {
 			t.Errorf("%s: %v", tok, err)
 		}
 	}
-	_, err = e.p.Verify(fresh.sign(get()))
+	_, err = e.p.Authenticate(fresh.sign(get()))
 	e.expect(t, err, 401, "nonce_used")
 	if n, err := e.p.Cleanup(ctx); err != nil || n != 0 {
 		t.Errorf("second Cleanup = %d, %v; want 0", n, err)

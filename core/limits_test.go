@@ -44,9 +44,9 @@ func TestProtocolValues_Bounds(t *testing.T) {
 			var err error
 			if tc.param == "oauth_nonce" {
 				s.nonce = value
-				_, err = e.p.Verify(s.sign(get()))
+				_, err = e.p.Authenticate(s.sign(get()))
 			} else {
-				_, err = e.p.Verify(s.sign(get(), prm(tc.param, value)))
+				_, err = e.p.Authenticate(s.sign(get(), prm(tc.param, value)))
 			}
 			if tc.status == http.StatusOK {
 				e.expect(t, err, http.StatusOK, "")
@@ -120,7 +120,7 @@ func TestProtocolValues_WellFormed(t *testing.T) {
 			if !tc.ok {
 				e.failOn("GetConsumer", errAsked)
 			}
-			_, err := e.p.Verify(s.sign(get()))
+			_, err := e.p.Authenticate(s.sign(get()))
 			if tc.ok {
 				e.expect(t, err, http.StatusOK, "")
 				return

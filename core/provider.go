@@ -121,8 +121,8 @@ type Config struct {
 	// request being answered and err, the *Error about to be answered,
 	// whose Err is the cause; the answer itself never shows the cause.
 	//
-	// The handlers, Middleware, Authenticate, Verify, VerifyTwoLegged and
-	// ParseAuthorization call it with their request. The methods that take
+	// The handlers, Middleware, Authenticate and ParseAuthorization call
+	// it with their request. The methods that take
 	// a context (Authorization, Approve, Deny, RegisterConsumer,
 	// AuthorizedApps, RevokeApp, RevokeAccessToken) call it when their
 	// context comes from RequestContext, as the adapters' consent helpers

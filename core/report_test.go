@@ -50,8 +50,7 @@ const (
 	epMiddleware        = "Middleware"
 	epMiddlewareTwo     = "Middleware TwoLegged"
 	epAuthenticate      = "Authenticate"
-	epVerify            = "Verify"
-	epVerifyTwoLegged   = "VerifyTwoLegged"
+	epAuthenticateTwo   = "Authenticate TwoLegged"
 	epParseAuthorize    = "ParseAuthorization"
 	epAuthorization     = "Authorization"
 	epApprove           = "Approve"
@@ -109,14 +108,9 @@ func answerEntry(t *testing.T, e *tenv, entry string, fail func()) (*http.Reques
 		_, err := e.p.Authenticate(r)
 		answer(err)
 		return r, w
-	case epVerify:
-		r := e.a1().sign(get())
-		_, err := e.p.Verify(r)
-		answer(err)
-		return r, w
-	case epVerifyTwoLegged:
+	case epAuthenticateTwo:
 		r := s.sign(get())
-		_, err := e.p.VerifyTwoLegged(r)
+		_, err := e.p.Authenticate(r, core.TwoLegged())
 		answer(err)
 		return r, w
 	case epParseAuthorize:
@@ -169,8 +163,8 @@ func TestOnServerError(t *testing.T) {
 		{epMiddleware, "UseNonce", core.ErrCapacity, 503, "temporarily_unavailable"},
 		{epMiddlewareTwo, "GetConsumer", cause, 500, "server_error"},
 		{epAuthenticate, "UseNonce", cause, 500, "server_error"},
-		{epVerify, "GetAccessToken", fmt.Errorf("pg: %w", context.DeadlineExceeded), 503, "temporarily_unavailable"},
-		{epVerifyTwoLegged, "UseNonce", cause, 500, "server_error"},
+		{epAuthenticate, "GetAccessToken", fmt.Errorf("pg: %w", context.DeadlineExceeded), 503, "temporarily_unavailable"},
+		{epAuthenticateTwo, "UseNonce", cause, 500, "server_error"},
 		{epParseAuthorize, "GetRequestToken", cause, 500, "server_error"},
 		{epAuthorization, "GetConsumer", cause, 500, "server_error"},
 		{epApprove, "AuthorizeRequestToken", cause, 500, "server_error"},
@@ -297,7 +291,7 @@ func (s *blockStore) UseNonce(ctx context.Context, n core.Nonce) error {
 // request's own context has no deadline; OnServerError gets the deadline.
 func TestStoreTimeout(t *testing.T) {
 	for _, tc := range []struct{ entry, block string }{
-		{epVerify, "GetConsumer"},
+		{epAuthenticate, "GetConsumer"},
 		{epMiddleware, "UseNonce"},
 		{epRequestToken, "CreateRequestToken"},
 		{epApprove, "AuthorizeRequestToken"},

@@ -26,38 +26,6 @@ const (
 	kindExchange
 )
 
-// Verify checks a three-legged request (signed with consumer and access
-// token credentials) and returns its grant. Failures are *Error values with
-// the status and oauth_problem of RFC 5849 §3.2 and the Problem Reporting
-// extension; a store failure is a 5xx *Error. The checks run in this order:
-// syntax, timestamp window, consumer and token lookup (with dummy secrets
-// for unknown ones), signature (constant time), token state, body hash,
-// and last the nonce, so unsigned requests never write to the nonce store.
-func (p *Provider) Verify(r *http.Request) (*Grant, error) {
-	return p.verifyGrant(r, kindProtected)
-}
-
-// VerifyTwoLegged checks a request signed by a consumer alone (no
-// oauth_token, or an empty one). A request that does carry a token is
-// checked as a three-legged one.
-func (p *Provider) VerifyTwoLegged(r *http.Request) (*Grant, error) {
-	return p.verifyGrant(r, kindTwoLegged)
-}
-
-func (p *Provider) verifyGrant(r *http.Request, kind verifyKind) (_ *Grant, err error) {
-	sr, err := p.parseRequest(r)
-	if err != nil {
-		return nil, err
-	}
-	defer p.release(sr)
-	ctx, call := p.begin(r.Context(), r)
-	defer call.end(&err)
-	if _, err := p.check(ctx, r, sr, kind); err != nil {
-		return nil, err
-	}
-	return p.grant(sr), nil
-}
-
 // grant is what a verified request proves.
 func (p *Provider) grant(v *signedRequest) *Grant {
 	g := &Grant{Consumer: v.consumer, SignatureMethod: v.method}

@@ -868,11 +868,11 @@ func TestVerifyErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newFixture(t, tc.cfg, keys[0])
 			r := tc.req(e)
-			verify := e.p.Verify
+			var opts []core.AuthOption
 			if tc.two {
-				verify = e.p.VerifyTwoLegged
+				opts = append(opts, core.TwoLegged())
 			}
-			g, err := verify(r)
+			g, err := e.p.Authenticate(r, opts...)
 			if err == nil {
 				t.Fatalf("got grant %+v, want %d %s", g, tc.status, tc.problem)
 			}
@@ -1039,11 +1039,11 @@ func TestVerifyAccepted(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newFixture(t, tc.cfg, keys[0])
 			r := tc.req(e)
-			verify := e.p.Verify
+			var opts []core.AuthOption
 			if tc.two {
-				verify = e.p.VerifyTwoLegged
+				opts = append(opts, core.TwoLegged())
 			}
-			g, err := verify(r)
+			g, err := e.p.Authenticate(r, opts...)
 			e.expect(t, err, 200, "")
 			if g.UserID != tc.user || g.SignatureMethod != tc.method || g.Consumer == nil {
 				t.Fatalf("grant user %q method %q, want %q %q", g.UserID, g.SignatureMethod, tc.user, tc.method)
@@ -1090,7 +1090,7 @@ func TestPlaintextVectors(t *testing.T) {
 			e.token(t, core.AccessToken{Token: "pt-tk", Secret: "xyz4992k83j47x0b", ConsumerKey: "pt-ck", UserID: "u"})
 			r := httptest.NewRequest("GET", tc.url, nil)
 			r.Header.Set("Authorization", authHeader(tc.pairs...))
-			_, err := e.p.VerifyTwoLegged(r)
+			_, err := e.p.Authenticate(r, core.TwoLegged())
 			if tc.status == 200 {
 				e.expect(t, err, 200, "")
 				return
@@ -1107,7 +1107,7 @@ func TestPlaintextVectors(t *testing.T) {
 func TestNonce(t *testing.T) {
 	e := newFixture(t, core.Config{}, nil)
 	verify := func(s signer) error {
-		_, err := e.p.VerifyTwoLegged(s.sign(get()))
+		_, err := e.p.Authenticate(s.sign(get()), core.TwoLegged())
 		return err
 	}
 	a := e.a1()
@@ -1155,7 +1155,7 @@ func TestNonce(t *testing.T) {
 	t.Run("PLAINTEXT with a nonce", func(t *testing.T) {
 		s := e.a1().using(core.PLAINTEXT)
 		s.nonce = "plain-once"
-		do := func() error { _, err := e.p.Verify(s.sign(getTLS())); return err }
+		do := func() error { _, err := e.p.Authenticate(s.sign(getTLS())); return err }
 		e.expect(t, do(), 200, "")
 		e.expect(t, do(), 401, "nonce_used")
 	})
@@ -1168,9 +1168,9 @@ func TestNonceStoreSeparate(t *testing.T) {
 	e := newFixture(t, core.Config{NonceStore: nonces}, nil)
 	s := e.a1()
 	s.nonce = "separate"
-	_, err := e.p.Verify(s.sign(get()))
+	_, err := e.p.Authenticate(s.sign(get()))
 	e.expect(t, err, 200, "")
-	_, err = e.p.Verify(s.sign(get()))
+	_, err = e.p.Authenticate(s.sign(get()))
 	e.expect(t, err, 401, "nonce_used")
 	n := core.Nonce{ConsumerKey: fxCK, Token: fxTK, Nonce: "separate", Timestamp: time.Unix(t0, 0)}
 	if err := nonces.UseNonce(context.Background(), n); !errors.Is(err, core.ErrNonceUsed) {
@@ -1208,7 +1208,7 @@ func TestBodyRestored(t *testing.T) {
 			if want == "" {
 				want = string(readAll(r))
 			}
-			_, err := e.p.Verify(r)
+			_, err := e.p.Authenticate(r)
 			e.expect(t, err, 200, "")
 			got, err := io.ReadAll(r.Body)
 			if err != nil || string(got) != want {
@@ -1218,7 +1218,7 @@ func TestBodyRestored(t *testing.T) {
 	}
 	t.Run("ParseForm after Verify", func(t *testing.T) {
 		r := e.a1().sign(postForm("name=J%C3%B6rg&n=2"))
-		_, err := e.p.Verify(r)
+		_, err := e.p.Authenticate(r)
 		e.expect(t, err, 200, "")
 		if err := r.ParseForm(); err != nil || r.PostForm.Get("name") != "Jörg" || r.PostForm.Get("n") != "2" {
 			t.Errorf("ParseForm after Verify: %v %v", err, r.PostForm)
@@ -1251,11 +1251,11 @@ func TestVerifyStoreFailures(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newFixture(t, core.Config{}, nil)
 			e.failOn(tc.method, tc.err)
-			verify := e.p.Verify
+			var opts []core.AuthOption
 			if tc.two {
-				verify = e.p.VerifyTwoLegged
+				opts = append(opts, core.TwoLegged())
 			}
-			_, err := verify(e.a1().sign(get()))
+			_, err := e.p.Authenticate(e.a1().sign(get()), opts...)
 			e.expect(t, err, tc.status, tc.problem)
 			if !errors.Is(err, tc.err) {
 				t.Errorf("error %v does not keep the cause for logs", err)
@@ -1267,13 +1267,13 @@ func TestVerifyStoreFailures(t *testing.T) {
 		ctx, cancel := context.WithDeadline(context.Background(), time.Unix(0, 0))
 		defer cancel()
 		r := e.a1().sign(get()).WithContext(ctx)
-		_, err := e.p.Verify(r)
+		_, err := e.p.Authenticate(r)
 		e.expect(t, err, 503, "temporarily_unavailable")
 	})
 	t.Run("separate NonceStore at capacity", func(t *testing.T) {
 		nonces := memstore.New(memstore.WithMaxBytes(1)) // too small for one nonce
 		e := newFixture(t, core.Config{NonceStore: nonces}, nil)
-		_, err := e.p.Verify(e.a1().sign(get()))
+		_, err := e.p.Authenticate(e.a1().sign(get()))
 		e.expect(t, err, 503, "temporarily_unavailable")
 	})
 }

@@ -125,14 +125,14 @@ func TestProviderSharedDatabase(t *testing.T) {
 		for i, p := range ps {
 			other := ps[1-i]
 			nonce := "once-" + strconv.Itoa(i)
-			g, err := p.Verify(signedRequest(t, ctx, accessSigner(), http.MethodGet, protectedURL, nonce))
+			g, err := p.Authenticate(signedRequest(t, ctx, accessSigner(), http.MethodGet, protectedURL, nonce))
 			if err != nil {
 				t.Fatalf("provider %d: Verify: %v", i, err)
 			}
 			if g.UserID != "bob" || g.Consumer.Key != "ck" || g.Token.Token != "at" {
 				t.Errorf("provider %d: grant of user %q, consumer %q, token %q; want bob, ck, at", i, g.UserID, g.Consumer.Key, g.Token.Token)
 			}
-			_, err = other.Verify(signedRequest(t, ctx, accessSigner(), http.MethodGet, protectedURL, nonce))
+			_, err = other.Authenticate(signedRequest(t, ctx, accessSigner(), http.MethodGet, protectedURL, nonce))
 			wantProblem(t, "Verify of a nonce used through the other provider", err, http.StatusUnauthorized, core.ProblemNonceUsed)
 		}
 
@@ -141,7 +141,7 @@ func TestProviderSharedDatabase(t *testing.T) {
 		for i := range reqs {
 			reqs[i] = signedRequest(t, ctx, accessSigner(), http.MethodGet, protectedURL, "race")
 		}
-		errs := storetest.Race(racers, func(i int) error { _, err := ps[i%2].Verify(reqs[i]); return err })
+		errs := storetest.Race(racers, func(i int) error { _, err := ps[i%2].Authenticate(reqs[i]); return err })
 		wins := 0
 		for i, err := range errs {
 			if err == nil {
@@ -202,7 +202,7 @@ func TestProviderSharedDatabase(t *testing.T) {
 		signer := consumerSigner()
 		signer.Token, signer.TokenSecret = at, atSecret
 		for i, p := range ps {
-			g, err := p.Verify(signedRequest(t, ctx, signer, http.MethodGet, protectedURL, "new-token-"+strconv.Itoa(i)))
+			g, err := p.Authenticate(signedRequest(t, ctx, signer, http.MethodGet, protectedURL, "new-token-"+strconv.Itoa(i)))
 			if err != nil {
 				t.Errorf("provider %d: Verify with the new access token: %v", i, err)
 			} else if g.UserID != "alice" {
@@ -317,7 +317,7 @@ func TestProviderConnectionCut(t *testing.T) {
 			n := 0
 			nonce := func() string { n++; return "n" + strconv.Itoa(n) }
 			verify := func() error {
-				_, err := p.Verify(signedRequest(t, ctx, accessSigner(), http.MethodGet, protectedURL, nonce()))
+				_, err := p.Authenticate(signedRequest(t, ctx, accessSigner(), http.MethodGet, protectedURL, nonce()))
 				return err
 			}
 			exchange := func() (int, url.Values) {
