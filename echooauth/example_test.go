@@ -74,11 +74,11 @@ func Example() {
 	e.GET("/api/me", func(c echo.Context) error {
 		g, _ := echooauth.GrantFrom(c)
 		return c.JSON(http.StatusOK, map[string]any{"user": g.UserID, "scopes": g.Scopes})
-	}, echooauth.Middleware(p, echooauth.RequireScopes("read")))
+	}, echooauth.Middleware(p, core.RequireScopes("read")))
 	e.GET("/api/ping", func(c echo.Context) error {
 		g, _ := echooauth.GrantFrom(c)
 		return c.String(http.StatusOK, "pong, "+g.Consumer.Name)
-	}, echooauth.Middleware(p, echooauth.TwoLegged()))
+	}, echooauth.Middleware(p, core.TwoLegged()))
 
 	// A client registers, then signs a two-legged request.
 	client, err := p.RegisterConsumer(context.Background(), core.ConsumerRegistration{Name: "Printer"})

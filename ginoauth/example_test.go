@@ -68,11 +68,11 @@ func Example() {
 	})
 
 	// Protected routes: three-legged with scope read, and two-legged.
-	r.GET("/api/me", ginoauth.Middleware(p, ginoauth.RequireScopes("read")), func(c *gin.Context) {
+	r.GET("/api/me", ginoauth.Middleware(p, core.RequireScopes("read")), func(c *gin.Context) {
 		g, _ := ginoauth.GrantFrom(c)
 		c.JSON(http.StatusOK, gin.H{"user": g.UserID, "scopes": g.Scopes})
 	})
-	r.GET("/api/ping", ginoauth.Middleware(p, ginoauth.TwoLegged()), func(c *gin.Context) {
+	r.GET("/api/ping", ginoauth.Middleware(p, core.TwoLegged()), func(c *gin.Context) {
 		g, _ := ginoauth.GrantFrom(c)
 		c.String(http.StatusOK, "pong, %s", g.Consumer.Name)
 	})

@@ -51,66 +51,22 @@ func Register(r gin.IRoutes, p *core.Provider, opts ...RouteOption) {
 	r.Match(methods, c.accessToken, gin.WrapH(p.AccessTokenHandler()))
 }
 
-// Option configures Middleware.
-type Option func(*middleware)
-
-type middleware struct {
-	auth    []core.AuthOption
-	onError func(*gin.Context, error)
-	skip    func(*gin.Context) bool
-}
-
-// TwoLegged accepts requests signed by a consumer alone, without a token
-// (see core.TwoLegged). The grant then has no Token and no UserID.
-func TwoLegged() Option {
-	return func(m *middleware) { m.auth = append(m.auth, core.TwoLegged()) }
-}
-
-// RequireScopes refuses a grant that lacks any of scopes with 403
-// permission_denied.
-func RequireScopes(scopes ...string) Option {
-	return func(m *middleware) { m.auth = append(m.auth, core.RequireScopes(scopes...)) }
-}
-
-// Optional lets a request without any OAuth parameter through with no grant
-// (GrantFrom reports false); a request that carries OAuth parameters must
-// still verify.
-func Optional() Option {
-	return func(m *middleware) { m.auth = append(m.auth, core.Optional()) }
-}
-
-// ErrorHandler replaces the default error answer, core's WriteError with the
-// provider's realm. err is an *core.Error or a store failure (see
-// core.AsError). The chain is aborted after h returns.
-func ErrorHandler(h func(c *gin.Context, err error)) Option {
-	return func(m *middleware) { m.onError = h }
-}
-
-// Skipper lets requests for which skip returns true through untouched: not
-// verified, no grant.
-func Skipper(skip func(c *gin.Context) bool) Option {
-	return func(m *middleware) { m.skip = skip }
-}
-
-// Middleware returns Gin middleware that authenticates each request with p:
-// three-legged (signed with a consumer and an access token) unless
-// TwoLegged is given. On success the grant is put in the request's context,
-// where GrantFrom and core.FromContext find it, and the chain goes on. On
-// failure the error is written (byte for byte as core.WriteError does,
-// unless ErrorHandler says otherwise) and the chain is aborted.
-func Middleware(p *core.Provider, opts ...Option) gin.HandlerFunc {
-	m := middleware{onError: func(c *gin.Context, err error) { p.WriteError(c.Writer, err) }}
-	for _, o := range opts {
-		o(&m)
-	}
+// Middleware returns Gin middleware that authenticates each request with
+// p.Authenticate and opts: a three-legged request (signed with a consumer
+// and an access token) unless opts say otherwise (core.TwoLegged,
+// core.RequireScopes, core.Optional). On success the grant is put in the
+// request's context, where GrantFrom and core.FromContext find it, and the
+// chain goes on. On failure core's answer is written, byte for byte as
+// core.WriteError writes it, the error is recorded with c.Error (so that
+// an error middleware of the application's sees it in c.Errors) and the
+// chain is aborted. To leave routes unchecked, mount them outside the
+// group that uses Middleware.
+func Middleware(p *core.Provider, opts ...core.AuthOption) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if m.skip != nil && m.skip(c) {
-			c.Next()
-			return
-		}
-		g, err := p.Authenticate(c.Request, m.auth...)
+		g, err := p.Authenticate(c.Request, opts...)
 		if err != nil {
-			m.onError(c, err)
+			p.WriteError(c.Writer, err)
+			_ = c.Error(err) // returns err, wrapped for c.Errors
 			c.Abort()
 			return
 		}
@@ -123,8 +79,8 @@ func Middleware(p *core.Provider, opts ...Option) gin.HandlerFunc {
 
 // GrantFrom returns the grant Middleware verified for this request: the
 // consumer, and for three-legged requests the access token and user. It is
-// false when there is none (an Optional anonymous request, a skipped one, or
-// a route without Middleware).
+// false when there is none (an anonymous request let through by
+// core.Optional, or a route without Middleware).
 func GrantFrom(c *gin.Context) (*core.Grant, bool) {
 	return core.FromContext(c.Request.Context())
 }

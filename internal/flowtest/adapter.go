@@ -15,28 +15,17 @@ import (
 )
 
 // Adapter is a framework adapter (ginoauth, echooauth) as the adapter
-// suite drives it: its option constructors, and the routers the suite's
-// tests need, built with the framework. O is the adapter's Option type, RO
-// its RouteOption type. Each adapter's tests fill one in and call its Test
-// methods (suite.go), which hold the cases, written once for every
-// framework.
-type Adapter[O, RO any] struct {
-	// Middleware's options.
-	TwoLegged     func() O
-	RequireScopes func(scopes ...string) O
-	Optional      func() O
-	// ErrorHandler answers Middleware's errors with the framework's text
-	// answer (c.String) of the status and body h returns.
-	ErrorHandler func(h func(err error) (status int, body string)) O
-	// Skipper skips the requests for which skip is true.
-	Skipper func(skip func(r *http.Request) bool) O
-
+// suite drives it: the routers the suite's tests need, built with the
+// framework. RO is the adapter's RouteOption type. Each adapter's tests
+// fill one in and call its Test methods (suite.go), which hold the cases,
+// written once for every framework.
+type Adapter[RO any] struct {
 	// Register's options.
 	AllowGET func() RO
 	Paths    func(requestToken, accessToken string) RO
 
 	// Serve returns a new router that serves routes with p.
-	Serve func(p *core.Provider, routes ...Route[O]) http.Handler
+	Serve func(p *core.Provider, routes ...Route) http.Handler
 	// Register returns a new router with the adapter's Register(group, p,
 	// opts...): on the router's group at prefix, or on the router itself
 	// when prefix is empty.
@@ -47,12 +36,18 @@ type Adapter[O, RO any] struct {
 }
 
 // Route is one route of a router that Adapter.Serve builds.
-type Route[O any] struct {
+type Route struct {
 	Method, Path string
 	// Public routes have no Middleware; the others are behind
-	// Middleware(p, Options...).
+	// Middleware(p, Options...), or, when ErrorHandler or Skipper is set,
+	// MiddlewareWithConfig (Echo's adapters only).
 	Public  bool
-	Options []O
+	Options []core.AuthOption
+	// ErrorHandler, when set, answers Middleware's errors with the
+	// framework's text answer (c.String) of the status and body it returns.
+	ErrorHandler func(err error) (status int, body string)
+	// Skipper, when set, skips the requests for which it is true.
+	Skipper func(r *http.Request) bool
 	// Handle is the route's handler, called through the framework with
 	// the request's Ctx; when it is nil, HTTP is the handler, wrapped by
 	// the framework (gin.WrapH, echo.WrapHandler).
