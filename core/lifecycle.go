@@ -254,20 +254,23 @@ type AuthorizationRequest struct {
 	Scopes []Scope
 }
 
-// ParseAuthorization reads oauth_token from r's query or form body and
-// returns the pending authorization it names (see Authorization).
-func (p *Provider) ParseAuthorization(r *http.Request) (*AuthorizationRequest, error) {
-	token, err := p.AuthorizationToken(r)
+// ConsentRequest reads the oauth_token of a consent page's request (see
+// ConsentToken) and loads the pending authorization it names (see
+// LoadConsent), for the page to show.
+func (p *Provider) ConsentRequest(r *http.Request) (*AuthorizationRequest, error) {
+	token, err := p.ConsentToken(r)
 	if err != nil {
 		return nil, err
 	}
-	return p.Authorization(RequestContext(r), token)
+	return p.LoadConsent(RequestContext(r), token)
 }
 
-// AuthorizationToken returns the oauth_token a consent page's request
-// names, from its query or its form body (a missing one is 400
-// parameter_absent), for the application's Approve or Deny.
-func (p *Provider) AuthorizationToken(r *http.Request) (string, error) {
+// ConsentToken returns the oauth_token a consent page's request names, from
+// its query or its form body, without loading it (a missing one is 400
+// parameter_absent). It is for the framework adapters, whose Approve and
+// Deny read the token from the request and hand it to Provider.Approve and
+// Provider.Deny.
+func (p *Provider) ConsentToken(r *http.Request) (string, error) {
 	token := r.URL.Query().Get("oauth_token")
 	if token == "" && r.Method == http.MethodPost && r.Body != nil && formContentType(header(r, "Content-Type")) {
 		r.Body = http.MaxBytesReader(nil, r.Body, p.maxBody)
@@ -281,10 +284,10 @@ func (p *Provider) AuthorizationToken(r *http.Request) (string, error) {
 	return token, nil
 }
 
-// Authorization returns the pending authorization of a request token. An
-// unknown token is 401 token_rejected; one already decided is token_used
-// (or user_refused); an expired one token_expired.
-func (p *Provider) Authorization(ctx context.Context, token string) (_ *AuthorizationRequest, err error) {
+// LoadConsent returns the pending authorization of a request token, for a
+// consent page to show. An unknown token is 401 token_rejected; one already
+// decided is token_used (or user_refused); an expired one token_expired.
+func (p *Provider) LoadConsent(ctx context.Context, token string) (_ *AuthorizationRequest, err error) {
 	ctx, call := p.begin(ctx, nil)
 	defer call.end(&err)
 	rt, err := p.pendingRequestToken(ctx, token)
@@ -333,21 +336,28 @@ func (p *Provider) pendingRequestToken(ctx context.Context, token string) (*Requ
 	return rt, nil
 }
 
-// Approval is the result of Approve.
-type Approval struct {
+// Decision is what Approve or Deny decided, and where the user goes next.
+type Decision struct {
+	// ConsumerKey is the key of the consumer that asked.
+	ConsumerKey string
+	// Denied is true for Deny's decision, false for Approve's.
+	Denied bool
+	// Verifier is the oauth_verifier an approval generated; "" after Deny.
+	// For an oob consumer the application shows it to the user.
 	Verifier string
-	// RedirectURL is the callback with oauth_token and oauth_verifier added
-	// to its query; empty for oob, where the application shows Verifier.
+	// RedirectURL is the consumer's callback with the answer added to its
+	// query: oauth_token and oauth_verifier after Approve, denied=TOKEN
+	// after Deny. It is "" for an oob consumer, where the application
+	// shows the Verifier, or says that access was denied.
 	RedirectURL string
-	OOB         bool
 }
 
 // Approve records userID's consent for the request token. scopes narrows
 // the requested scopes (nil grants all requested; a scope that was not
 // requested is 400 parameter_rejected). A verifier is generated from the
-// provider's randomness. The token is authorized at most once: a second
+// provider's randomness. The token is decided at most once: a second
 // Approve or Deny is 401 token_used.
-func (p *Provider) Approve(ctx context.Context, token, userID string, scopes []string) (_ *Approval, err error) {
+func (p *Provider) Approve(ctx context.Context, token, userID string, scopes []string) (_ *Decision, err error) {
 	ctx, call := p.begin(ctx, nil)
 	defer call.end(&err)
 	if userID == "" {
@@ -376,29 +386,30 @@ func (p *Provider) Approve(ctx context.Context, token, userID string, scopes []s
 	if err := p.decided(p.store.AuthorizeRequestToken(ctx, token, userID, verifier, granted)); err != nil {
 		return nil, err
 	}
-	a := &Approval{Verifier: verifier, OOB: rt.Callback == OOB}
-	if !a.OOB {
-		a.RedirectURL = appendQuery(rt.Callback, "oauth_token", token, "oauth_verifier", verifier)
+	d := &Decision{ConsumerKey: rt.ConsumerKey, Verifier: verifier}
+	if rt.Callback != OOB {
+		d.RedirectURL = appendQuery(rt.Callback, "oauth_token", token, "oauth_verifier", verifier)
 	}
-	return a, nil
+	return d, nil
 }
 
-// Deny records the user's refusal; a later exchange is 401 user_refused. It
-// returns the callback URL with denied=TOKEN added, or "" for oob.
-func (p *Provider) Deny(ctx context.Context, token string) (redirectURL string, err error) {
+// Deny records the user's refusal of the request token; a later exchange
+// is 401 user_refused. Like Approve, it decides a token at most once.
+func (p *Provider) Deny(ctx context.Context, token string) (_ *Decision, err error) {
 	ctx, call := p.begin(ctx, nil)
 	defer call.end(&err)
 	rt, err := p.pendingRequestToken(ctx, token)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := p.decided(p.store.DenyRequestToken(ctx, token)); err != nil {
-		return "", err
+		return nil, err
 	}
-	if rt.Callback == OOB {
-		return "", nil
+	d := &Decision{ConsumerKey: rt.ConsumerKey, Denied: true}
+	if rt.Callback != OOB {
+		d.RedirectURL = appendQuery(rt.Callback, "denied", token)
 	}
-	return appendQuery(rt.Callback, "denied", token), nil
+	return d, nil
 }
 
 // decided maps the store's answer to an authorize or deny.

@@ -21,7 +21,7 @@ import (
 )
 
 // The life cycle of tokens through the handlers: request token, consent
-// (ParseAuthorization, Approve, Deny), exchange; and consumer management.
+// (ConsentRequest, LoadConsent, Approve, Deny), exchange; and consumer management.
 
 var lcScopes = []core.Scope{
 	{Name: "read", Description: "Read your profile"},
@@ -69,7 +69,7 @@ func exchangeReq(s signer, token, secret, verifier string) *http.Request {
 	return s.withToken(token, secret).sign(httptest.NewRequest("POST", tokenURL, nil), prm("oauth_verifier", verifier))
 }
 
-func (e *tenv) approve(t testing.TB, token, user string, scopes []string) *core.Approval {
+func (e *tenv) approve(t testing.TB, token, user string, scopes []string) *core.Decision {
 	t.Helper()
 	a, err := e.p.Approve(context.Background(), token, user, scopes)
 	e.expect(t, err, 200, "")
@@ -244,7 +244,7 @@ func TestRequestTokenScopes(t *testing.T) {
 				return
 			}
 			v := e.expectResponse(t, w, 200, "")
-			ar, err := e.p.Authorization(context.Background(), v.Get("oauth_token"))
+			ar, err := e.p.LoadConsent(context.Background(), v.Get("oauth_token"))
 			e.expect(t, err, 200, "")
 			var got []string
 			for _, sc := range ar.Scopes {
@@ -298,7 +298,7 @@ func TestRequestTokenResponse(t *testing.T) {
 	})
 }
 
-func TestParseAuthorization(t *testing.T) {
+func TestConsentRequest(t *testing.T) {
 	const authURL = "https://provider.example/oauth/authorize"
 	for _, tc := range []struct {
 		name    string
@@ -387,10 +387,10 @@ func TestParseAuthorization(t *testing.T) {
 			func() {
 				defer func() {
 					if p := recover(); p != nil {
-						t.Fatalf("ParseAuthorization panicked: %v", p)
+						t.Fatalf("ConsentRequest panicked: %v", p)
 					}
 				}()
-				ar, err = e.p.ParseAuthorization(r)
+				ar, err = e.p.ConsentRequest(r)
 			}()
 			v := e.expect(t, err, tc.status, tc.problem)
 			if tc.problem == "parameter_absent" && v.Get("oauth_parameters_absent") != "oauth_token" {
@@ -409,7 +409,7 @@ func TestParseAuthorization(t *testing.T) {
 	t.Run("oob", func(t *testing.T) {
 		e, s := newLifecycle(t, core.Config{})
 		tok, _ := e.requestToken(t, s, "oob")
-		ar, err := e.p.ParseAuthorization(httptest.NewRequest("GET", authURL+"?oauth_token="+tok, nil))
+		ar, err := e.p.ConsentRequest(httptest.NewRequest("GET", authURL+"?oauth_token="+tok, nil))
 		e.expect(t, err, 200, "")
 		if !ar.OOB || ar.Callback != "oob" || len(ar.Scopes) != 3 {
 			t.Errorf("authorization %+v", ar)
@@ -515,7 +515,7 @@ func TestApprove(t *testing.T) {
 		tok, _ := e.requestToken(t, s, lcCB)
 		a := e.approve(t, tok, "alice", nil)
 		want := "http://client.example.net/cb?x=1&oauth_token=" + tok + "&oauth_verifier=" + a.Verifier
-		if a.RedirectURL != want || a.OOB {
+		if a.RedirectURL != want || a.Denied || a.ConsumerKey != lcCK {
 			t.Errorf("approval %+v, want RedirectURL %q", a, want)
 		}
 		if len(a.Verifier) < 22 || core.PercentEncode(a.Verifier) != a.Verifier {
@@ -547,7 +547,7 @@ func TestApprove(t *testing.T) {
 		e, s := newLifecycle(t, core.Config{})
 		tok, _ := e.requestToken(t, s, "oob")
 		a := e.approve(t, tok, "alice", nil)
-		if !a.OOB || a.RedirectURL != "" || a.Verifier == "" {
+		if a.Denied || a.RedirectURL != "" || a.Verifier == "" {
 			t.Errorf("approval %+v", a)
 		}
 	})
@@ -617,18 +617,18 @@ func TestDeny(t *testing.T) {
 	ctx := context.Background()
 	e, s := newLifecycle(t, core.Config{})
 	tok, sec := e.requestToken(t, s, lcCB)
-	redirect, err := e.p.Deny(ctx, tok)
+	d, err := e.p.Deny(ctx, tok)
 	e.expect(t, err, 200, "")
-	if want := lcCB + "&denied=" + tok; redirect != want {
-		t.Errorf("redirect %q, want %q", redirect, want)
+	if want := lcCB + "&denied=" + tok; d.RedirectURL != want || !d.Denied || d.Verifier != "" || d.ConsumerKey != lcCK {
+		t.Errorf("decision %+v, want a denial redirecting to %q", d, want)
 	}
 	w := serve(e.p.AccessTokenHandler(), exchangeReq(s, tok, sec, "guess"))
 	e.expectResponse(t, w, 401, "user_refused")
 
 	tok, _ = e.requestToken(t, s, "oob")
-	redirect, err = e.p.Deny(ctx, tok)
-	if err != nil || redirect != "" {
-		t.Errorf("oob deny: %q, %v", redirect, err)
+	d, err = e.p.Deny(ctx, tok)
+	if err != nil || d.RedirectURL != "" || !d.Denied {
+		t.Errorf("oob deny: %+v, %v", d, err)
 	}
 }
 
@@ -733,7 +733,7 @@ var accessTokenBody = regexp.MustCompile(`^oauth_token=[A-Za-z0-9_-]{22,}&oauth_
 func TestFullFlow(t *testing.T) {
 	e, s := newLifecycle(t, core.Config{AccessTokenTTL: time.Hour})
 	tok, sec := e.requestToken(t, s, lcCB, prm("scope", "read write"))
-	ar, err := e.p.ParseAuthorization(httptest.NewRequest("GET", "/authorize?oauth_token="+tok, nil))
+	ar, err := e.p.ConsentRequest(httptest.NewRequest("GET", "/authorize?oauth_token="+tok, nil))
 	e.expect(t, err, 200, "")
 	if len(ar.Scopes) != 2 || ar.Scopes[0] != lcScopes[0] || ar.Scopes[1] != lcScopes[1] {
 		t.Errorf("consent scopes %+v", ar.Scopes)

@@ -136,7 +136,7 @@ func TestProtocolValues_ConsentToken(t *testing.T) {
 	for _, token := range []string{"\xff", "t\x00", strings.Repeat("t", 1025)} {
 		e, _ := newLifecycle(t, core.Config{})
 		e.failOn("GetRequestToken", errAsked)
-		_, err := e.p.Authorization(t.Context(), token)
+		_, err := e.p.LoadConsent(t.Context(), token)
 		e.expect(t, err, http.StatusBadRequest, core.ProblemParameterRejected)
 		_, err = e.p.Approve(t.Context(), token, "alice", nil)
 		e.expect(t, err, http.StatusBadRequest, core.ProblemParameterRejected)

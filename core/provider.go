@@ -121,9 +121,9 @@ type Config struct {
 	// request being answered and err, the *Error about to be answered,
 	// whose Err is the cause; the answer itself never shows the cause.
 	//
-	// The handlers, Middleware, Authenticate and ParseAuthorization call
+	// The handlers, Middleware, Authenticate and ConsentRequest call
 	// it with their request. The methods that take
-	// a context (Authorization, Approve, Deny, RegisterConsumer,
+	// a context (LoadConsent, Approve, Deny, RegisterConsumer,
 	// AuthorizedApps, RevokeApp, RevokeAccessToken) call it when their
 	// context comes from RequestContext, as the adapters' consent helpers
 	// make it; with another context they only return the error.

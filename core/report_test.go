@@ -51,8 +51,8 @@ const (
 	epMiddlewareTwo     = "Middleware TwoLegged"
 	epAuthenticate      = "Authenticate"
 	epAuthenticateTwo   = "Authenticate TwoLegged"
-	epParseAuthorize    = "ParseAuthorization"
-	epAuthorization     = "Authorization"
+	epConsentRequest    = "ConsentRequest"
+	epLoadConsent       = "LoadConsent"
 	epApprove           = "Approve"
 	epDeny              = "Deny"
 	epRegisterConsumer  = "RegisterConsumer"
@@ -113,17 +113,17 @@ func answerEntry(t *testing.T, e *tenv, entry string, fail func()) (*http.Reques
 		_, err := e.p.Authenticate(r, core.TwoLegged())
 		answer(err)
 		return r, w
-	case epParseAuthorize:
+	case epConsentRequest:
 		r := httptest.NewRequest("GET", "http://provider.example/authorize?oauth_token="+rt, nil)
-		_, err := e.p.ParseAuthorization(r)
+		_, err := e.p.ConsentRequest(r)
 		answer(err)
 		return r, w
 	}
 	ctx := core.RequestContext(consent)
 	var err error
 	switch entry {
-	case epAuthorization:
-		_, err = e.p.Authorization(ctx, rt)
+	case epLoadConsent:
+		_, err = e.p.LoadConsent(ctx, rt)
 	case epApprove:
 		_, err = e.p.Approve(ctx, rt, "alice", nil)
 	case epDeny:
@@ -165,8 +165,8 @@ func TestOnServerError(t *testing.T) {
 		{epAuthenticate, "UseNonce", cause, 500, "server_error"},
 		{epAuthenticate, "GetAccessToken", fmt.Errorf("pg: %w", context.DeadlineExceeded), 503, "temporarily_unavailable"},
 		{epAuthenticateTwo, "UseNonce", cause, 500, "server_error"},
-		{epParseAuthorize, "GetRequestToken", cause, 500, "server_error"},
-		{epAuthorization, "GetConsumer", cause, 500, "server_error"},
+		{epConsentRequest, "GetRequestToken", cause, 500, "server_error"},
+		{epLoadConsent, "GetConsumer", cause, 500, "server_error"},
 		{epApprove, "AuthorizeRequestToken", cause, 500, "server_error"},
 		{epApprove, "Rand", nil, 500, "server_error"},
 		{epDeny, "DenyRequestToken", cause, 500, "server_error"},

@@ -69,13 +69,13 @@ func (x ginCtx) Grant() (*core.Grant, bool)     { return ginoauth.GrantFrom(x.c)
 func (x ginCtx) Form(key string) string         { return x.c.PostForm(key) }
 func (x ginCtx) String(status int, body string) { x.c.String(status, body) }
 func (x ginCtx) WriteError(err error)           { x.p.WriteError(x.c.Writer, err) }
-func (x ginCtx) Authorization() (*core.AuthorizationRequest, error) {
-	return ginoauth.Authorization(x.c, x.p)
+func (x ginCtx) ConsentRequest() (*core.AuthorizationRequest, error) {
+	return ginoauth.ConsentRequest(x.c, x.p)
 }
-func (x ginCtx) Approve(userID string, scopes []string) (*core.Approval, error) {
+func (x ginCtx) Approve(userID string, scopes []string) (*core.Decision, error) {
 	return ginoauth.Approve(x.c, x.p, userID, scopes)
 }
-func (x ginCtx) Deny() (string, error) { return ginoauth.Deny(x.c, x.p) }
+func (x ginCtx) Deny() (*core.Decision, error) { return ginoauth.Deny(x.c, x.p) }
 
 // Middleware with each of core's options (TwoLegged, RequireScopes,
 // Optional): the grant GrantFrom sees, the error answers.
@@ -122,7 +122,7 @@ func TestMiddlewareKeepsFormBody(t *testing.T) { adapter().TestMiddlewareKeepsFo
 // Register: POST only by default, AllowGET, Paths, on a group or the engine.
 func TestRegister(t *testing.T) { adapter().TestRegister(t) }
 
-// Authorization, Approve and Deny on a consent page.
+// ConsentRequest, Approve and Deny on a consent page.
 func TestConsent(t *testing.T) { adapter().TestConsent(t) }
 
 // A store failure behind Register, Middleware and the consent helpers

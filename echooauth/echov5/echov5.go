@@ -159,51 +159,53 @@ func GrantFrom(c *echo.Context) (*core.Grant, bool) {
 	return core.FromContext(c.Request().Context())
 }
 
-// Authorization returns the pending authorization named by the request's
+// ConsentRequest returns the pending authorization named by the request's
 // oauth_token (query or form), for the application's consent page to show
-// the consumer and the requested scopes. See core.Provider.ParseAuthorization.
-func Authorization(c *echo.Context, p *core.Provider) (*core.AuthorizationRequest, error) {
-	return p.ParseAuthorization(c.Request())
+// the consumer and the requested scopes. See core.Provider.ConsentRequest.
+func ConsentRequest(c *echo.Context, p *core.Provider) (*core.AuthorizationRequest, error) {
+	return p.ConsentRequest(c.Request())
 }
 
 // Approve records userID's consent to the request token named by the
 // request's oauth_token (query or form); scopes narrows the requested
 // scopes (nil grants all of them). When the consumer gave a callback it
-// answers 302 to it, with oauth_token and oauth_verifier added; for oob it
-// writes nothing and the application shows the returned Verifier. On error
-// nothing is written: render it with p.WriteError or a page of your own (a
-// 5xx has been reported to core.Config.OnServerError with the request).
-func Approve(c *echo.Context, p *core.Provider, userID string, scopes []string) (*core.Approval, error) {
-	token, err := p.AuthorizationToken(c.Request())
+// answers 302 to the decision's RedirectURL, which carries oauth_token and
+// oauth_verifier; for oob it writes nothing and the application shows the
+// decision's Verifier. On error nothing is written: render it with
+// p.WriteError or a page of your own (a 5xx has been reported to
+// core.Config.OnServerError with the request).
+func Approve(c *echo.Context, p *core.Provider, userID string, scopes []string) (*core.Decision, error) {
+	token, err := p.ConsentToken(c.Request())
 	if err != nil {
 		return nil, err
 	}
-	a, err := p.Approve(core.RequestContext(c.Request()), token, userID, scopes)
+	d, err := p.Approve(core.RequestContext(c.Request()), token, userID, scopes)
 	if err != nil {
 		return nil, err
 	}
-	if a.RedirectURL != "" {
-		return a, c.Redirect(http.StatusFound, a.RedirectURL)
+	if d.RedirectURL != "" {
+		return d, c.Redirect(http.StatusFound, d.RedirectURL)
 	}
-	return a, nil
+	return d, nil
 }
 
 // Deny records the user's refusal of the request token named by the
 // request's oauth_token. When the consumer gave a callback it answers 302 to
-// it, with denied=TOKEN added, and returns that URL; for oob it writes
-// nothing and returns "". On error nothing is written (a 5xx has been
-// reported to core.Config.OnServerError with the request).
-func Deny(c *echo.Context, p *core.Provider) (redirectURL string, err error) {
-	token, err := p.AuthorizationToken(c.Request())
+// the decision's RedirectURL, which carries denied=TOKEN; for oob it writes
+// nothing (the RedirectURL is empty) and the application says that access
+// was denied. On error nothing is written (a 5xx has been reported to
+// core.Config.OnServerError with the request).
+func Deny(c *echo.Context, p *core.Provider) (*core.Decision, error) {
+	token, err := p.ConsentToken(c.Request())
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	u, err := p.Deny(core.RequestContext(c.Request()), token)
+	d, err := p.Deny(core.RequestContext(c.Request()), token)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	if u != "" {
-		return u, c.Redirect(http.StatusFound, u)
+	if d.RedirectURL != "" {
+		return d, c.Redirect(http.StatusFound, d.RedirectURL)
 	}
-	return u, nil
+	return d, nil
 }

@@ -88,13 +88,13 @@ func (x *echoCtx) String(status int, body string) {
 	x.err = errors.Join(x.err, x.c.String(status, body))
 }
 func (x *echoCtx) WriteError(err error) { x.p.WriteError(x.c.Response(), err) }
-func (x *echoCtx) Authorization() (*core.AuthorizationRequest, error) {
-	return echov5.Authorization(x.c, x.p)
+func (x *echoCtx) ConsentRequest() (*core.AuthorizationRequest, error) {
+	return echov5.ConsentRequest(x.c, x.p)
 }
-func (x *echoCtx) Approve(userID string, scopes []string) (*core.Approval, error) {
+func (x *echoCtx) Approve(userID string, scopes []string) (*core.Decision, error) {
 	return echov5.Approve(x.c, x.p, userID, scopes)
 }
-func (x *echoCtx) Deny() (string, error) { return echov5.Deny(x.c, x.p) }
+func (x *echoCtx) Deny() (*core.Decision, error) { return echov5.Deny(x.c, x.p) }
 
 // mount mounts the flow scenario's routes (see flowtest.Run) on an Echo
 // v5, as flowtest.Echo does on v4.
@@ -207,7 +207,7 @@ func TestMiddlewareKeepsFormBody(t *testing.T) { adapter().TestMiddlewareKeepsFo
 // Register: POST only by default, AllowGET, Paths, on a group or the Echo.
 func TestRegister(t *testing.T) { adapter().TestRegister(t) }
 
-// Authorization, Approve and Deny on a consent page.
+// ConsentRequest, Approve and Deny on a consent page.
 func TestConsent(t *testing.T) { adapter().TestConsent(t) }
 
 // A store failure behind Register, Middleware and the consent helpers

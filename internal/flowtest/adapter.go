@@ -66,10 +66,10 @@ type Ctx interface {
 	String(status int, body string)
 	// WriteError is the provider's WriteError on the framework's response.
 	WriteError(err error)
-	// Authorization, Approve and Deny are the adapter's consent helpers.
-	Authorization() (*core.AuthorizationRequest, error)
-	Approve(userID string, scopes []string) (*core.Approval, error)
-	Deny() (redirectURL string, err error)
+	// ConsentRequest, Approve and Deny are the adapter's consent helpers.
+	ConsentRequest() (*core.AuthorizationRequest, error)
+	Approve(userID string, scopes []string) (*core.Decision, error)
+	Deny() (*core.Decision, error)
 }
 
 // fixtureClock is the fixture's clock: always 2026-03-01 12:00 UTC.

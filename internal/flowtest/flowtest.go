@@ -381,12 +381,12 @@ func (f *flow) scenario(method string) {
 	}
 
 	// The consent page's data, and the user's approval.
-	ar, err := p.Authorization(ctx, rt)
+	ar, err := p.LoadConsent(ctx, rt)
 	if err != nil {
-		t.Fatalf("%s Authorization: %v", method, err)
+		t.Fatalf("%s LoadConsent: %v", method, err)
 	}
 	if ar.Consumer.Key != f.consumer.Key || ar.Callback != Callback || ar.OOB || !slices.Equal(ar.Scopes, Scopes()) {
-		t.Errorf("%s Authorization = %+v", method, ar)
+		t.Errorf("%s LoadConsent = %+v", method, ar)
 	}
 	a, err := p.Approve(ctx, rt, "alice", nil)
 	if err != nil {
@@ -394,7 +394,7 @@ func (f *flow) scenario(method string) {
 	}
 	f.add("approve", Step{Location: a.RedirectURL, Body: a.Verifier})
 	want := Callback + "?oauth_token=" + url.QueryEscape(rt) + "&oauth_verifier=" + url.QueryEscape(a.Verifier)
-	if a.OOB || a.RedirectURL != want {
+	if a.Denied || a.ConsumerKey != f.consumer.Key || a.RedirectURL != want {
 		t.Errorf("%s Approve: %+v, want RedirectURL %q", method, a, want)
 	}
 
@@ -474,7 +474,7 @@ func (f *flow) scenario(method string) {
 		t.Fatalf("%s Approve read: %v", method, err)
 	}
 	f.add("approve read", Step{Location: a.RedirectURL, Body: a.Verifier})
-	if !a.OOB || a.RedirectURL != "" || a.Verifier == "" {
+	if a.Denied || a.RedirectURL != "" || a.Verifier == "" {
 		t.Errorf("%s Approve oob: %+v", method, a)
 	}
 	s = f.signed("access_token read", f.signer(rt, rs), f.newRequest("POST", "/oauth/access_token", ""),

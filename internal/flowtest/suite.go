@@ -274,11 +274,11 @@ func (a Adapter[RO]) TestRegister(t *testing.T) {
 }
 
 // consentPage is an application's consent page, GET and POST /authorize,
-// built with the adapter's Authorization, Approve and Deny, with the
+// built with the adapter's ConsentRequest, Approve and Deny, with the
 // signed-in user fixed to alice.
 func consentPage() []Route {
 	page := func(c Ctx) {
-		ar, err := c.Authorization()
+		ar, err := c.ConsentRequest()
 		if err != nil {
 			c.WriteError(err)
 			return
@@ -291,10 +291,10 @@ func consentPage() []Route {
 	}
 	answer := func(c Ctx) {
 		if c.Form("action") == "deny" {
-			u, err := c.Deny()
+			d, err := c.Deny()
 			if err != nil {
 				c.WriteError(err)
-			} else if u == "" {
+			} else if d.RedirectURL == "" {
 				c.String(http.StatusOK, "denied")
 			}
 			return
@@ -308,7 +308,7 @@ func consentPage() []Route {
 			c.WriteError(err)
 			return
 		}
-		if a.OOB {
+		if a.RedirectURL == "" {
 			c.String(http.StatusOK, "verifier="+a.Verifier)
 		}
 	}
@@ -318,7 +318,7 @@ func consentPage() []Route {
 	}
 }
 
-// TestConsent checks the consent helpers, Authorization, Approve and Deny,
+// TestConsent checks the consent helpers, ConsentRequest, Approve and Deny,
 // on a consent page: what the page shows, redirects to the callback and
 // oob answers, approval once only, and unknown tokens.
 func (a Adapter[RO]) TestConsent(t *testing.T) {
