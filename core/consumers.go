@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/go-oauth1/provider/core/internal/rfc5849"
 )
 
 // MinRSAKeyBits is the smallest RSA public key RegisterConsumer accepts:
@@ -53,7 +55,7 @@ func (p *Provider) RegisterConsumer(ctx context.Context, reg ConsumerRegistratio
 		}
 	}
 	if strings.TrimSpace(reg.RSAPublicKey) != "" {
-		k, err := ParseRSAPublicKey(reg.RSAPublicKey)
+		k, err := rfc5849.ParseRSAPublicKey(reg.RSAPublicKey)
 		if err != nil {
 			return nil, badRequest(ProblemParameterRejected, "rsa_public_key must be a PEM RSA public key or certificate")
 		}
@@ -102,7 +104,7 @@ func (p *Provider) AuthorizedApps(ctx context.Context, userID string) (_ []Autho
 	var apps []AuthorizedApp
 	index := map[string]int{}
 	for _, t := range tokens {
-		if t.Revoked || t.Expired(now) {
+		if t.Revoked || t.expired(now) {
 			continue
 		}
 		i, ok := index[t.ConsumerKey]

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -157,24 +158,15 @@ func TestNew(t *testing.T) {
 		})
 	}
 
-	t.Run("defaults", func(t *testing.T) {
+	t.Run("default realm", func(t *testing.T) {
 		p, err := core.New(core.Config{Store: store})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if p.Realm() != core.DefaultRealm || p.Realm() != "oauth" || len(p.Scopes()) != 0 || p.Store() != core.Store(store) {
-			t.Errorf("realm %q scopes %v", p.Realm(), p.Scopes())
-		}
-	})
-	t.Run("Scopes is a copy", func(t *testing.T) {
-		p, err := core.New(core.Config{Store: store, Scopes: lcScopes, Realm: "Photos"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		s := p.Scopes()
-		s[0].Name = "changed"
-		if p.Scopes()[0].Name != "read" || p.Realm() != "Photos" {
-			t.Errorf("Scopes() = %v", p.Scopes())
+		w := httptest.NewRecorder()
+		p.WriteError(w, &core.Error{Status: http.StatusUnauthorized, Problem: core.ProblemTokenRejected})
+		if got, want := w.Header().Get("WWW-Authenticate"), `OAuth realm="`+core.DefaultRealm+`"`; got != want || core.DefaultRealm != "oauth" {
+			t.Errorf("WWW-Authenticate %q, want %q (DefaultRealm oauth)", got, want)
 		}
 	})
 	t.Run("default MaxBodyBytes", func(t *testing.T) {

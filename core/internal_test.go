@@ -1,7 +1,6 @@
 package core
 
 import (
-	"strings"
 	"testing"
 )
 
@@ -109,18 +108,6 @@ func TestCheckCallback(t *testing.T) {
 			if e := AsError(err); e.Status != 400 || e.Problem != ProblemParameterRejected {
 				t.Errorf("checkCallback(%q, %q) = %d %s", tc.cb, tc.registered, e.Status, e.Problem)
 			}
-		}
-	}
-}
-
-// TestCharClass checks the charClass table against the grammars it encodes.
-func TestCharClass(t *testing.T) {
-	for c := 0; c < 256; c++ {
-		b := byte(c)
-		wantUnreserved := 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || strings.IndexByte("-._~", b) >= 0
-		wantToken := wantUnreserved || strings.IndexByte("!#$%&'*+^`|", b) >= 0
-		if unreserved(b) != wantUnreserved || tokenChar(b) != wantToken {
-			t.Errorf("byte %#x: unreserved %v token %v, want %v %v", b, unreserved(b), tokenChar(b), wantUnreserved, wantToken)
 		}
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/go-oauth1/provider/core/internal/rfc5849"
 )
 
 // OOB is the oauth_callback value of a client that cannot receive a
@@ -20,9 +22,9 @@ func writeForm(w http.ResponseWriter, pairs ...string) {
 		if i > 0 {
 			b = append(b, '&')
 		}
-		b = appendEncoded(b, pairs[i])
+		b = rfc5849.AppendEncoded(b, pairs[i])
 		b = append(b, '=')
-		b = appendEncoded(b, pairs[i+1])
+		b = rfc5849.AppendEncoded(b, pairs[i+1])
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -158,7 +160,7 @@ func sameEndpoint(a, b *url.URL) bool {
 }
 
 // requestedScopes reads the signed scope parameter.
-func (p *Provider) requestedScopes(params []Param, c *Consumer) ([]string, error) {
+func (p *Provider) requestedScopes(params []rfc5849.Param, c *Consumer) ([]string, error) {
 	var raw string
 	found := false
 	for _, prm := range params {

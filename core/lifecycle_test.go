@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/go-oauth1/provider/core"
+	"github.com/go-oauth1/provider/core/internal/rfc5849"
 )
 
 // The life cycle of tokens through the handlers: request token, consent
@@ -47,16 +48,16 @@ func newLifecycle(t testing.TB, cfg core.Config) (*tenv, signer) {
 	return e, s
 }
 
-func initiateReq(s signer, callback string, extra ...core.Param) *http.Request {
+func initiateReq(s signer, callback string, extra ...rfc5849.Param) *http.Request {
 	r := httptest.NewRequest("POST", initiateURL, nil)
 	if callback != "" {
-		extra = append([]core.Param{prm("oauth_callback", callback)}, extra...)
+		extra = append([]rfc5849.Param{prm("oauth_callback", callback)}, extra...)
 	}
 	return s.sign(r, extra...)
 }
 
 // requestToken gets a request token through RequestTokenHandler.
-func (e *tenv) requestToken(t testing.TB, s signer, callback string, extra ...core.Param) (token, secret string) {
+func (e *tenv) requestToken(t testing.TB, s signer, callback string, extra ...rfc5849.Param) (token, secret string) {
 	t.Helper()
 	w := serve(e.p.RequestTokenHandler(), initiateReq(s, callback, extra...))
 	v := e.expectResponse(t, w, 200, "")
@@ -79,7 +80,7 @@ func (e *tenv) approve(t testing.TB, token, user string, scopes []string) *core.
 
 // issue runs the whole flow for user and returns the access token's
 // credentials and the exchange's answer.
-func (e *tenv) issue(t testing.TB, s signer, user string, granted []string, extra ...core.Param) (token, secret string, v url.Values) {
+func (e *tenv) issue(t testing.TB, s signer, user string, granted []string, extra ...rfc5849.Param) (token, secret string, v url.Values) {
 	t.Helper()
 	rt, rs := e.requestToken(t, s, lcCB, extra...)
 	a := e.approve(t, rt, user, granted)
@@ -204,25 +205,25 @@ func TestRequestTokenScopes(t *testing.T) {
 		name     string
 		noScopes bool     // a provider without scopes
 		limited  []string // Consumer.Scopes
-		extra    []core.Param
+		extra    []rfc5849.Param
 		form     bool
 		want     []string
 		problem  string
 	}{
 		{name: "absent: all the provider's", want: []string{"read", "write", "admin"}},
 		{name: "absent: all the consumer's", limited: []string{"read", "write"}, want: []string{"read", "write"}},
-		{name: "empty: all the consumer's", limited: []string{"read", "write"}, extra: []core.Param{prm("scope", "")}, want: []string{"read", "write"}},
-		{name: "one", limited: []string{"read", "write"}, extra: []core.Param{prm("scope", "read")}, want: []string{"read"}},
-		{name: "two in the given order", extra: []core.Param{prm("scope", "write read")}, want: []string{"write", "read"}},
-		{name: "extra spaces", extra: []core.Param{prm("scope", "  write   read ")}, want: []string{"write", "read"}},
-		{name: "duplicate within the value", extra: []core.Param{prm("scope", "read read")}, want: []string{"read"}},
-		{name: "in the form body", form: true, extra: []core.Param{prm("scope", "admin")}, want: []string{"admin"}},
-		{name: "not allowed for the consumer", limited: []string{"read", "write"}, extra: []core.Param{prm("scope", "admin")}, problem: "parameter_rejected"},
-		{name: "unknown", extra: []core.Param{prm("scope", "bogus")}, problem: "parameter_rejected"},
-		{name: "unknown among known", extra: []core.Param{prm("scope", "read bogus")}, problem: "parameter_rejected"},
-		{name: "repeated parameter", extra: []core.Param{prm("scope", "read"), prm("scope", "read")}, problem: "parameter_rejected"},
+		{name: "empty: all the consumer's", limited: []string{"read", "write"}, extra: []rfc5849.Param{prm("scope", "")}, want: []string{"read", "write"}},
+		{name: "one", limited: []string{"read", "write"}, extra: []rfc5849.Param{prm("scope", "read")}, want: []string{"read"}},
+		{name: "two in the given order", extra: []rfc5849.Param{prm("scope", "write read")}, want: []string{"write", "read"}},
+		{name: "extra spaces", extra: []rfc5849.Param{prm("scope", "  write   read ")}, want: []string{"write", "read"}},
+		{name: "duplicate within the value", extra: []rfc5849.Param{prm("scope", "read read")}, want: []string{"read"}},
+		{name: "in the form body", form: true, extra: []rfc5849.Param{prm("scope", "admin")}, want: []string{"admin"}},
+		{name: "not allowed for the consumer", limited: []string{"read", "write"}, extra: []rfc5849.Param{prm("scope", "admin")}, problem: "parameter_rejected"},
+		{name: "unknown", extra: []rfc5849.Param{prm("scope", "bogus")}, problem: "parameter_rejected"},
+		{name: "unknown among known", extra: []rfc5849.Param{prm("scope", "read bogus")}, problem: "parameter_rejected"},
+		{name: "repeated parameter", extra: []rfc5849.Param{prm("scope", "read"), prm("scope", "read")}, problem: "parameter_rejected"},
 		{name: "provider without scopes: absent", noScopes: true, want: nil},
-		{name: "provider without scopes: given", noScopes: true, extra: []core.Param{prm("scope", "read")}, problem: "parameter_rejected"},
+		{name: "provider without scopes: given", noScopes: true, extra: []rfc5849.Param{prm("scope", "read")}, problem: "parameter_rejected"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := core.Config{Scopes: lcScopes}
@@ -518,7 +519,7 @@ func TestApprove(t *testing.T) {
 		if a.RedirectURL != want || a.Denied || a.ConsumerKey != lcCK {
 			t.Errorf("approval %+v, want RedirectURL %q", a, want)
 		}
-		if len(a.Verifier) < 22 || core.PercentEncode(a.Verifier) != a.Verifier {
+		if len(a.Verifier) < 22 || rfc5849.Encode(a.Verifier) != a.Verifier {
 			t.Errorf("verifier %q", a.Verifier)
 		}
 	})
@@ -964,7 +965,7 @@ func TestRegisterConsumer(t *testing.T) {
 				return
 			}
 			e.expect(t, err, 200, "")
-			if len(c.Key) < 22 || len(c.Secret) < 43 || core.PercentEncode(c.Key) != c.Key || core.PercentEncode(c.Secret) != c.Secret {
+			if len(c.Key) < 22 || len(c.Secret) < 43 || rfc5849.Encode(c.Key) != c.Key || rfc5849.Encode(c.Secret) != c.Secret {
 				t.Errorf("key %q secret %q", c.Key, c.Secret)
 			}
 			if c.Name != strings.TrimSpace(tc.reg.Name) || c.Owner != tc.reg.Owner || c.CallbackURL != tc.reg.CallbackURL ||

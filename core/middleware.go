@@ -101,7 +101,7 @@ func (p *Provider) Middleware(opts ...AuthOption) func(http.Handler) http.Handle
 // mentionsOAuth reports whether r carries an OAuth Authorization header or
 // "oauth_" in its query or (already read) form body.
 func mentionsOAuth(r *http.Request) bool {
-	if h := skipSpace(r.Header.Get("Authorization")); len(h) >= 5 && strings.EqualFold(h[:5], "OAuth") {
+	if h := strings.TrimLeft(r.Header.Get("Authorization"), " \t"); len(h) >= 5 && strings.EqualFold(h[:5], "OAuth") {
 		return true
 	}
 	if strings.Contains(r.URL.RawQuery, "oauth_") {

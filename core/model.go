@@ -74,8 +74,8 @@ type AccessToken struct {
 	Revoked   bool
 }
 
-// Expired reports whether the token has expired at now.
-func (t *AccessToken) Expired(now time.Time) bool {
+// expired reports whether the token has expired at now.
+func (t *AccessToken) expired(now time.Time) bool {
 	return !t.ExpiresAt.IsZero() && !now.Before(t.ExpiresAt)
 }
 

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/go-oauth1/provider/core/internal/rfc5849"
 )
 
 // Signature method names (RFC 5849 §3.4).
@@ -158,7 +160,7 @@ type Provider struct {
 	realm                           string
 	clock                           Clock
 	rand                            io.Reader
-	methods                         map[string]SignatureMethod
+	methods                         map[string]rfc5849.SignatureMethod
 	plainHTTP                       bool
 	exposeBase                      bool
 	past                            time.Duration
@@ -257,9 +259,9 @@ func New(cfg Config) (*Provider, error) {
 	if len(names) == 0 {
 		names = []string{HMACSHA1, HMACSHA256, HMACSHA512, RSASHA1, RSASHA256, RSASHA512, PLAINTEXT}
 	}
-	p.methods = make(map[string]SignatureMethod, len(names))
+	p.methods = make(map[string]rfc5849.SignatureMethod, len(names))
 	for _, n := range names {
-		m, ok := Method(n)
+		m, ok := rfc5849.Method(n)
 		if !ok {
 			return nil, fmt.Errorf("oauth1: unknown signature method %q", n)
 		}
@@ -306,12 +308,6 @@ func New(cfg Config) (*Provider, error) {
 	return p, nil
 }
 
-// Realm returns the realm sent in WWW-Authenticate.
-func (p *Provider) Realm() string { return p.realm }
-
-// Scopes returns the scopes the provider knows.
-func (p *Provider) Scopes() []Scope { return append([]Scope(nil), p.scopes...) }
-
 // DescribeScopes returns the scopes called names, with their descriptions,
 // in the order given; a name the provider does not know comes back with no
 // description.
@@ -322,9 +318,6 @@ func (p *Provider) DescribeScopes(names []string) []Scope {
 	}
 	return out
 }
-
-// Store returns the provider's store.
-func (p *Provider) Store() Store { return p.store }
 
 // WriteError renders err with the provider's realm; see the package-level
 // WriteError.

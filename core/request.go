@@ -2,12 +2,13 @@ package core
 
 import (
 	"bytes"
-	"crypto/subtle"
 	"io"
 	"net"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/go-oauth1/provider/core/internal/rfc5849"
 )
 
 // protocol holds the oauth_* parameters of one request.
@@ -64,7 +65,7 @@ func (pr *protocol) field(key string) (*string, uint16) {
 // signedRequest is a parsed request: every parameter, the protocol ones, and
 // what the base string needs.
 type signedRequest struct {
-	params  []Param
+	params  []rfc5849.Param
 	proto   protocol
 	form    bool   // parameters came from a form body
 	body    []byte // the non-form body, read only when oauth_body_hash is present
@@ -81,7 +82,7 @@ type signedRequest struct {
 	// kept only with Config.ExposeBaseString.
 	failedBase string
 
-	paramBuf [12]Param // backs params for most requests: one allocation in all
+	paramBuf [12]rfc5849.Param // backs params for most requests: one allocation in all
 	uriBuf   [128]byte
 }
 
@@ -148,14 +149,14 @@ func (p *Provider) release(sr *signedRequest) {
 func (p *Provider) parseInto(r *http.Request, sr *signedRequest) error {
 	var err error
 	if h := header(r, "Authorization"); h != "" {
-		sr.params, _, err = parseAuthorization(sr.params, h)
-		if err == errHeaderSyntax {
+		sr.params, _, err = rfc5849.AppendHeaderParams(sr.params, h)
+		if err == rfc5849.ErrHeaderSyntax {
 			return badRequest(ProblemParameterRejected, "the OAuth Authorization header is malformed")
 		}
 		// Another scheme (Basic, Bearer) carries no OAuth parameters.
 	}
 	fromHeader := len(sr.params)
-	if sr.params, err = parseForm(sr.params, r.URL.RawQuery); err != nil {
+	if sr.params, err = rfc5849.AppendForm(sr.params, r.URL.RawQuery); err != nil {
 		return badRequest(ProblemParameterRejected, "the query string has a malformed percent-encoding")
 	}
 	fromQuery := len(sr.params)
@@ -166,7 +167,7 @@ func (p *Provider) parseInto(r *http.Request, sr *signedRequest) error {
 		}
 		sr.form = true
 		fromQuery = len(sr.params)
-		if sr.params, err = parseForm(sr.params, string(body)); err != nil {
+		if sr.params, err = rfc5849.AppendForm(sr.params, string(body)); err != nil {
 			return badRequest(ProblemParameterRejected, "the form body has a malformed percent-encoding")
 		}
 	}
@@ -187,7 +188,7 @@ func (p *Provider) parseInto(r *http.Request, sr *signedRequest) error {
 	if p.publicURL != nil {
 		path = strings.TrimSuffix(p.publicURL.EscapedPath(), "/") + path
 	}
-	if sr.baseURI, err = appendURI(sr.uriBuf[:0], scheme, host, path); err != nil {
+	if sr.baseURI, err = rfc5849.AppendBaseStringURI(sr.uriBuf[:0], scheme, host, path); err != nil {
 		return badRequest(ProblemParameterRejected, "the request's host is not a valid URI authority")
 	}
 	return nil
@@ -322,17 +323,4 @@ func (p *Provider) trustedPeer(remoteAddr string) bool {
 		}
 	}
 	return false
-}
-
-// constantTimeEqual reports whether a and b hold the same bytes, in time
-// that depends on their lengths only.
-func constantTimeEqual[A, B string | []byte](a A, b B) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	var v byte
-	for i := 0; i < len(a); i++ {
-		v |= a[i] ^ b[i]
-	}
-	return subtle.ConstantTimeByteEq(v, 0) == 1
 }

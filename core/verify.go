@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"net/http"
@@ -9,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-oauth1/provider/core/internal/rfc5849"
 )
 
 // verifyKind is what a request must be signed with.
@@ -171,9 +174,9 @@ func (p *Provider) check(ctx context.Context, r *http.Request, sr *signedRequest
 // authenticate checks what lookup found for a parsed request: the
 // signature (with dummy secrets for an unknown consumer or token), the
 // token's state and the body hash.
-func (p *Provider) authenticate(r *http.Request, sr *signedRequest, kind verifyKind, m SignatureMethod, now time.Time, tokenKnown bool) error {
+func (p *Provider) authenticate(r *http.Request, sr *signedRequest, kind verifyKind, m rfc5849.SignatureMethod, now time.Time, tokenKnown bool) error {
 	pr := &sr.proto
-	keys := Keys{ConsumerSecret: p.dummy, TokenSecret: ""}
+	keys := rfc5849.Keys{ConsumerSecret: p.dummy, TokenSecret: ""}
 	if sr.consumer != nil {
 		keys.ConsumerSecret = sr.consumer.Secret
 	}
@@ -190,7 +193,7 @@ func (p *Provider) authenticate(r *http.Request, sr *signedRequest, kind verifyK
 			return badRequest(ProblemSignatureMethodRejected, "the consumer has no RSA public key registered")
 		}
 		var err error
-		if keys.PublicKey, err = ParseRSAPublicKey(sr.consumer.RSAPublicKey); err != nil {
+		if keys.PublicKey, err = rfc5849.ParseRSAPublicKey(sr.consumer.RSAPublicKey); err != nil {
 			return badRequest(ProblemSignatureMethodRejected, "the consumer's registered RSA public key is unusable")
 		}
 	}
@@ -221,7 +224,7 @@ func (p *Provider) authenticate(r *http.Request, sr *signedRequest, kind verifyK
 			return unauthorized(ProblemTokenRejected, "the token was not issued to this consumer")
 		case at.Revoked:
 			return unauthorized(ProblemTokenRevoked, "the token has been revoked")
-		case at.Expired(now):
+		case at.expired(now):
 			return unauthorized(ProblemTokenExpired, "the token has expired")
 		}
 	case kindExchange:
@@ -234,7 +237,7 @@ func (p *Provider) authenticate(r *http.Request, sr *signedRequest, kind verifyK
 	if pr.seen&seenBodyHash != 0 {
 		h := m.Hash().New()
 		h.Write(sr.body)
-		if !constantTimeEqual(base64.StdEncoding.EncodeToString(h.Sum(nil)), pr.bodyHash) {
+		if subtle.ConstantTimeCompare([]byte(base64.StdEncoding.EncodeToString(h.Sum(nil))), []byte(pr.bodyHash)) != 1 {
 			return unauthorized(ProblemSignatureInvalid, "oauth_body_hash does not match the body")
 		}
 	}
@@ -300,9 +303,13 @@ func (p *Provider) lookupStore(ctx context.Context, kind verifyKind, sr *signedR
 
 var errSkipped = errors.New("signature not checked")
 
-func isRSA(m SignatureMethod) bool {
-	_, ok := m.(rsaMethod)
-	return ok
+// isRSA reports whether m verifies with the consumer's RSA public key.
+func isRSA(m rfc5849.SignatureMethod) bool {
+	switch m.Name() {
+	case RSASHA1, RSASHA256, RSASHA512:
+		return true
+	}
+	return false
 }
 
 // checkExchange checks a request token presented with its verifier.
@@ -318,7 +325,7 @@ func (p *Provider) checkExchange(rt *RequestToken, c *Consumer, verifier string,
 		return unauthorized(ProblemTokenExpired, "the request token has expired")
 	case rt.State != StateAuthorized:
 		return unauthorized(ProblemTokenRejected, "the request token is not authorized yet")
-	case !constantTimeEqual(rt.Verifier, verifier):
+	case subtle.ConstantTimeCompare([]byte(rt.Verifier), []byte(verifier)) != 1:
 		return unauthorized(ProblemVerifierInvalid, "the verifier does not match")
 	}
 	return nil
@@ -348,14 +355,14 @@ func (p *Provider) consumerScopes(c *Consumer) []string {
 // checkSignature builds the base string in a pooled buffer and checks the
 // signature. With Config.ExposeBaseString, a mismatch carries the base
 // string for the signature_invalid answer.
-func (p *Provider) checkSignature(method string, sr *signedRequest, m SignatureMethod, keys Keys) error {
+func (p *Provider) checkSignature(method string, sr *signedRequest, m rfc5849.SignatureMethod, keys rfc5849.Keys) error {
 	bp := p.buffers.Get().(*[]byte)
 	defer func() {
 		if cap(*bp) <= 64<<10 {
 			p.buffers.Put(bp)
 		}
 	}()
-	*bp = appendBaseString((*bp)[:0], method, sr.baseURI, sr.params)
+	*bp = rfc5849.AppendBaseString((*bp)[:0], method, sr.baseURI, sr.params)
 	err := m.Verify(*bp, sr.proto.signature, keys)
 	if err != nil && p.exposeBase {
 		sr.failedBase = string(*bp)

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/go-oauth1/provider/core"
+	"github.com/go-oauth1/provider/core/internal/rfc5849"
 	"github.com/go-oauth1/provider/core/memstore"
 	"github.com/go-oauth1/provider/core/oauthtest"
 )
@@ -60,7 +61,7 @@ const (
 // nonceSeq makes the signer's nonces unique within the test binary.
 var nonceSeq atomic.Uint64
 
-func prm(k, v string) core.Param { return core.Param{Key: k, Value: v} }
+func prm(k, v string) rfc5849.Param { return rfc5849.Param{Key: k, Value: v} }
 
 // signer signs a test request the way an OAuth client does.
 type signer struct {
@@ -94,7 +95,7 @@ func (s signer) using(method string) signer {
 // travel with the protocol ones; other extras go in the query (header
 // mode) or next to the protocol parameters. A method core does not know is
 // sent by name over an HMAC-SHA1 signature.
-func (s signer) sign(r *http.Request, extra ...core.Param) *http.Request {
+func (s signer) sign(r *http.Request, extra ...rfc5849.Param) *http.Request {
 	method := cmp.Or(s.method, core.HMACSHA1)
 	nonce := s.nonce
 	if nonce == "" {
@@ -105,8 +106,8 @@ func (s signer) sign(r *http.Request, extra ...core.Param) *http.Request {
 		Method: method, PrivateKey: s.rsa, Now: s.clock.Now, Nonce: func() string { return nonce },
 		Realm: s.realm, OmitVersion: true,
 	}
-	var proto, other []core.Param
-	if _, ok := core.Method(method); !ok {
+	var proto, other []rfc5849.Param
+	if _, ok := rfc5849.Method(method); !ok {
 		os.Method = core.HMACSHA1
 		proto = append(proto, prm("oauth_signature_method", method))
 	}
@@ -162,7 +163,7 @@ func (s signer) sign(r *http.Request, extra ...core.Param) *http.Request {
 		if os.Placement != oauthtest.Header {
 			panic("signer: omit works on the header only")
 		}
-		ps, realm, err := core.ParseAuthorizationHeader(r.Header.Get("Authorization"))
+		ps, realm, err := rfc5849.ParseAuthorizationHeader(r.Header.Get("Authorization"))
 		if err != nil {
 			panic(err)
 		}
@@ -177,15 +178,15 @@ func (s signer) sign(r *http.Request, extra ...core.Param) *http.Request {
 	return r
 }
 
-func encodePairs(ps []core.Param) string {
+func encodePairs(ps []rfc5849.Param) string {
 	var parts []string
 	for _, p := range ps {
-		parts = append(parts, core.PercentEncode(p.Key)+"="+core.PercentEncode(p.Value))
+		parts = append(parts, rfc5849.Encode(p.Key)+"="+rfc5849.Encode(p.Value))
 	}
 	return strings.Join(parts, "&")
 }
 
-func addQuery(r *http.Request, ps []core.Param) {
+func addQuery(r *http.Request, ps []rfc5849.Param) {
 	if len(ps) == 0 {
 		return
 	}
@@ -196,7 +197,7 @@ func addQuery(r *http.Request, ps []core.Param) {
 }
 
 // addForm appends ps to r's form body, making it one if needed.
-func addForm(r *http.Request, ps []core.Param) {
+func addForm(r *http.Request, ps []rfc5849.Param) {
 	if len(ps) == 0 {
 		return
 	}
@@ -348,7 +349,8 @@ func (s *failStore) PurgeNonces(ctx context.Context, before time.Time) (int64, e
 // can make sure none of them is ever rendered.
 type tenv struct {
 	*env
-	fs *failStore
+	fs    *failStore
+	realm string // the realm WWW-Authenticate must name
 
 	mu      sync.Mutex
 	secrets []string
@@ -364,7 +366,7 @@ func newTEnv(t testing.TB, cfg core.Config) *tenv {
 	if err != nil {
 		t.Fatalf("core.New: %v", err)
 	}
-	e := &tenv{env: &env{p: p, store: ms, clock: clock}, fs: fs}
+	e := &tenv{env: &env{p: p, store: ms, clock: clock}, fs: fs, realm: cmp.Or(cfg.Realm, core.DefaultRealm)}
 	e.remember(fxStoreCauseSecret)
 	return e
 }
@@ -490,7 +492,7 @@ func (e *tenv) expectResponse(t testing.TB, w *httptest.ResponseRecorder, status
 	}
 	wantAuth := ""
 	if status == http.StatusUnauthorized {
-		wantAuth = `OAuth realm="` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(e.p.Realm()) + `"`
+		wantAuth = `OAuth realm="` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(e.realm) + `"`
 	}
 	if got := h.Get("WWW-Authenticate"); got != wantAuth {
 		t.Errorf("WWW-Authenticate = %q, want %q", got, wantAuth)
@@ -510,7 +512,7 @@ func (e *tenv) noSecrets(t testing.TB, body string) {
 		if s == "" {
 			continue
 		}
-		for _, f := range []string{s, core.PercentEncode(s), url.QueryEscape(s)} {
+		for _, f := range []string{s, rfc5849.Encode(s), url.QueryEscape(s)} {
 			if strings.Contains(body, f) {
 				t.Errorf("body %q holds the secret %q", body, s)
 				break

@@ -66,7 +66,7 @@ func accessSigner() oauthtest.Signer {
 
 // signedRequest returns a request to target signed by s with nonce, whose
 // context is ctx.
-func signedRequest(tb testing.TB, ctx context.Context, s oauthtest.Signer, method, target, nonce string, extra ...core.Param) *http.Request {
+func signedRequest(tb testing.TB, ctx context.Context, s oauthtest.Signer, method, target, nonce string, extra ...oauthtest.Param) *http.Request {
 	tb.Helper()
 	r := httptest.NewRequestWithContext(ctx, method, target, nil)
 	s.Nonce = func() string { return nonce }
@@ -82,7 +82,7 @@ func exchangeRequest(tb testing.TB, ctx context.Context, token, secret, verifier
 	tb.Helper()
 	s := consumerSigner()
 	s.Token, s.TokenSecret = token, secret
-	return signedRequest(tb, ctx, s, http.MethodPost, accessTokenURL, nonce, core.Param{Key: "oauth_verifier", Value: verifier})
+	return signedRequest(tb, ctx, s, http.MethodPost, accessTokenURL, nonce, oauthtest.Param{Key: "oauth_verifier", Value: verifier})
 }
 
 // serve runs h on r and returns the status and the form-encoded body.
@@ -157,7 +157,7 @@ func TestProviderSharedDatabase(t *testing.T) {
 		// The whole flow: request token through p1, approval through p2,
 		// then the exchange raced through both.
 		status, body := serve(t, ps[0].RequestTokenHandler(), signedRequest(t, ctx, consumerSigner(),
-			http.MethodPost, requestTokenURL, "initiate", core.Param{Key: "oauth_callback", Value: core.OOB}))
+			http.MethodPost, requestTokenURL, "initiate", oauthtest.Param{Key: "oauth_callback", Value: core.OOB}))
 		if status != http.StatusOK {
 			t.Fatalf("request token: %d %v", status, body)
 		}

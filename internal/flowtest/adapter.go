@@ -110,7 +110,7 @@ func newFixture(t testing.TB, cfg core.Config) *Fixture {
 		{Token: "bob-token", Secret: "bob-secret", UserID: "bob", Scopes: []string{"read"}},
 	} {
 		at.ConsumerKey, at.CreatedAt = c.Key, fixtureClock{}.Now()
-		if err := p.Store().CreateAccessToken(ctx, &at); err != nil {
+		if err := cfg.Store.CreateAccessToken(ctx, &at); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -121,7 +121,7 @@ func newFixture(t testing.TB, cfg core.Config) *Fixture {
 // token (none: two-legged; the secret is the token's with -secret for
 // -token), plus extra protocol parameters; the signer picks a fresh nonce
 // each time.
-func (f *Fixture) Request(t testing.TB, method, target, token string, extra ...core.Param) *http.Request {
+func (f *Fixture) Request(t testing.TB, method, target, token string, extra ...oauthtest.Param) *http.Request {
 	t.Helper()
 	r := httptest.NewRequest(method, target, nil)
 	s := f.signer(token)

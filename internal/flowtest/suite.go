@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-oauth1/provider/core"
 	"github.com/go-oauth1/provider/core/memstore"
+	"github.com/go-oauth1/provider/core/oauthtest"
 )
 
 // The adapter suite: what every framework adapter must do, one method per
@@ -237,7 +238,7 @@ func (a Adapter[RO]) TestMiddlewareKeepsFormBody(t *testing.T) {
 // Paths, and Register on the router itself.
 func (a Adapter[RO]) TestRegister(t *testing.T) {
 	f := NewFixture(t)
-	cb := core.Param{Key: "oauth_callback", Value: core.OOB}
+	cb := oauthtest.Param{Key: "oauth_callback", Value: core.OOB}
 	tests := []struct {
 		name   string
 		prefix string
@@ -326,7 +327,7 @@ func (a Adapter[RO]) TestConsent(t *testing.T) {
 	tokens := a.Register(f.Provider, "")
 	requestToken := func(t *testing.T, callback string) string {
 		t.Helper()
-		w := Record(tokens, f.Request(t, "POST", "/request_token", "", core.Param{Key: "oauth_callback", Value: callback}))
+		w := Record(tokens, f.Request(t, "POST", "/request_token", "", oauthtest.Param{Key: "oauth_callback", Value: callback}))
 		v, _ := url.ParseQuery(w.Body.String())
 		if w.Code != 200 || v.Get("oauth_token") == "" {
 			t.Fatalf("request_token: %d %q", w.Code, w.Body)
@@ -439,7 +440,7 @@ func (a Adapter[RO]) TestServerErrors(t *testing.T) {
 		got = append(got, r.Method+" "+r.URL.Path)
 	}})
 	tokens := a.Register(f.Provider, "")
-	w := Record(tokens, f.Request(t, "POST", "/request_token", "", core.Param{Key: "oauth_callback", Value: core.OOB}))
+	w := Record(tokens, f.Request(t, "POST", "/request_token", "", oauthtest.Param{Key: "oauth_callback", Value: core.OOB}))
 	rt, _ := url.ParseQuery(w.Body.String())
 	if w.Code != 200 || rt.Get("oauth_token") == "" {
 		t.Fatalf("request_token: %d %q", w.Code, w.Body)
@@ -458,8 +459,8 @@ func (a Adapter[RO]) TestServerErrors(t *testing.T) {
 		h    http.Handler
 		r    *http.Request
 	}{
-		{"request_token", tokens, f.Request(t, "POST", "/request_token", "", core.Param{Key: "oauth_callback", Value: core.OOB})},
-		{"access_token", tokens, f.Request(t, "POST", "/access_token", rt.Get("oauth_token"), core.Param{Key: "oauth_verifier", Value: "v"})},
+		{"request_token", tokens, f.Request(t, "POST", "/request_token", "", oauthtest.Param{Key: "oauth_callback", Value: core.OOB})},
+		{"access_token", tokens, f.Request(t, "POST", "/access_token", rt.Get("oauth_token"), oauthtest.Param{Key: "oauth_verifier", Value: "v"})},
 		{"middleware", app, f.Request(t, "GET", "/r", "alice-token")},
 		{"authorization", app, httptest.NewRequest("GET", "/authorize?oauth_token="+rt.Get("oauth_token"), nil)},
 		{"approve", app, consent("approve")},
