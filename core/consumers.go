@@ -63,10 +63,8 @@ func (p *Provider) RegisterConsumer(ctx context.Context, reg ConsumerRegistratio
 			return nil, badRequest(ProblemParameterRejected, "rsa_public_key must have at least "+strconv.Itoa(MinRSAKeyBits)+" bits")
 		}
 	}
-	for _, s := range reg.Scopes {
-		if !slices.Contains(p.scopeNames, s) {
-			return nil, badRequest(ProblemParameterRejected, "the scope "+s+" is unknown")
-		}
+	if err := p.checkRegisteredScopes(reg.Scopes); err != nil {
+		return nil, err
 	}
 	key, secret, err := p.credentials()
 	if err != nil {
@@ -122,11 +120,7 @@ func (p *Provider) AuthorizedApps(ctx context.Context, userID string) (_ []Autho
 		}
 		a := &apps[i]
 		a.Tokens = append(a.Tokens, t)
-		for _, s := range t.Scopes {
-			if !slices.Contains(a.Scopes, s) {
-				a.Scopes = append(a.Scopes, s)
-			}
-		}
+		a.Scopes = addScopes(a.Scopes, t.Scopes)
 	}
 	return apps, nil
 }

@@ -2,6 +2,7 @@ package core
 
 import (
 	"testing"
+	"time"
 )
 
 // Tests of unexported helpers whose exact output the public API does not
@@ -108,6 +109,45 @@ func TestCheckCallback(t *testing.T) {
 			if e := AsError(err); e.Status != 400 || e.Problem != ProblemParameterRejected {
 				t.Errorf("checkCallback(%q, %q) = %d %s", tc.cb, tc.registered, e.Status, e.Problem)
 			}
+		}
+	}
+}
+
+// TestRequestTokenState checks the one mapping from a request token's
+// state to the answer, for a consent page (want pending) and an exchange
+// (want authorized).
+func TestRequestTokenState(t *testing.T) {
+	now := time.Unix(1000, 0)
+	live, expired := now.Add(time.Minute), now
+	for _, tc := range []struct {
+		state   TokenState
+		expires time.Time
+		want    TokenState
+		problem string // "" when the token may be used
+	}{
+		{StatePending, live, StatePending, ""},
+		{StatePending, expired, StatePending, ProblemTokenExpired},
+		{StateAuthorized, live, StatePending, ProblemTokenUsed},
+		{StateAuthorized, expired, StatePending, ProblemTokenUsed},
+		{StateUsed, live, StatePending, ProblemTokenUsed},
+		{StateDenied, live, StatePending, ProblemUserRefused},
+		{StateAuthorized, live, StateAuthorized, ""},
+		{StateAuthorized, expired, StateAuthorized, ProblemTokenExpired},
+		{StatePending, live, StateAuthorized, ProblemTokenRejected},
+		{StatePending, expired, StateAuthorized, ProblemTokenExpired},
+		{StateUsed, live, StateAuthorized, ProblemTokenUsed},
+		{StateDenied, expired, StateAuthorized, ProblemUserRefused},
+	} {
+		err := requestTokenState(&RequestToken{State: tc.state, ExpiresAt: tc.expires}, tc.want, now)
+		got := ""
+		if err != nil {
+			got = err.Problem
+			if err.Status != 401 {
+				t.Errorf("%s token, want %s: status %d, want 401", tc.state, tc.want, err.Status)
+			}
+		}
+		if got != tc.problem {
+			t.Errorf("%s token (expires %v), want %s: problem %q, want %q", tc.state, tc.expires.Equal(expired), tc.want, got, tc.problem)
 		}
 	}
 }

@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"slices"
 	"time"
 )
 
@@ -106,16 +105,6 @@ type Grant struct {
 	// scopes the consumer may use.
 	Scopes          []string
 	SignatureMethod string
-}
-
-// HasScopes reports whether the grant holds every one of scopes.
-func (g *Grant) HasScopes(scopes ...string) bool {
-	for _, s := range scopes {
-		if !slices.Contains(g.Scopes, s) {
-			return false
-		}
-	}
-	return true
 }
 
 type grantKey struct{}

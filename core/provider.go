@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -296,27 +297,11 @@ func New(cfg Config) (*Provider, error) {
 		return nil, err
 	}
 	p.dummy = dummy
-	seen := map[string]bool{}
-	for _, s := range cfg.Scopes {
-		if s.Name == "" || strings.ContainsAny(s.Name, " \t\r\n") || seen[s.Name] {
-			return nil, fmt.Errorf("oauth1: scope name %q is empty, has a space or is repeated", s.Name)
-		}
-		seen[s.Name] = true
-		p.scopes = append(p.scopes, s)
-		p.scopeNames = append(p.scopeNames, s.Name)
+	if p.scopeNames, err = knownScopes(cfg.Scopes); err != nil {
+		return nil, err
 	}
+	p.scopes = slices.Clone(cfg.Scopes)
 	return p, nil
-}
-
-// DescribeScopes returns the scopes called names, with their descriptions,
-// in the order given; a name the provider does not know comes back with no
-// description.
-func (p *Provider) DescribeScopes(names []string) []Scope {
-	out := make([]Scope, 0, len(names))
-	for _, n := range names {
-		out = append(out, p.describe(n))
-	}
-	return out
 }
 
 // WriteError renders err with the provider's realm; see the package-level

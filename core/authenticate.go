@@ -69,12 +69,12 @@ func (p *Provider) Authenticate(r *http.Request, opts ...AuthOption) (_ *Grant, 
 	}
 	ctx, call := p.begin(r.Context(), r)
 	defer call.end(&err)
-	if _, err := p.check(ctx, r, sr, kind); err != nil {
+	if err := p.check(ctx, r, sr, kind); err != nil {
 		return nil, err
 	}
 	g := p.grant(sr)
-	if !g.HasScopes(o.scopes...) {
-		return nil, newError(http.StatusForbidden, ProblemPermissionDenied, "the token does not grant the scopes this resource needs")
+	if err := requireScopes(g, o.scopes); err != nil {
+		return nil, err
 	}
 	return g, nil
 }
