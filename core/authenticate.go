@@ -48,10 +48,7 @@ func RequireScopes(scopes ...string) AuthOption {
 // Problem Reporting extension (403 permission_denied for missing scopes);
 // a store failure is a 5xx *Error, reported to Config.OnServerError.
 func (p *Provider) Authenticate(r *http.Request, opts ...AuthOption) (_ *Grant, err error) {
-	var o authOptions
-	for _, opt := range opts {
-		opt(&o)
-	}
+	o := readAuthOptions(opts)
 	kind := kindProtected
 	if o.twoLegged {
 		kind = kindTwoLegged
@@ -77,6 +74,19 @@ func (p *Provider) Authenticate(r *http.Request, opts ...AuthOption) (_ *Grant, 
 		return nil, err
 	}
 	return g, nil
+}
+
+// readAuthOptions applies opts to the defaults. Without options it
+// allocates nothing (an option is a function, given a pointer).
+func readAuthOptions(opts []AuthOption) authOptions {
+	if len(opts) == 0 {
+		return authOptions{}
+	}
+	o := new(authOptions)
+	for _, opt := range opts {
+		opt(o)
+	}
+	return *o
 }
 
 // Middleware returns net/http middleware that authenticates each request
