@@ -127,13 +127,13 @@ func TestProviderSharedDatabase(t *testing.T) {
 			nonce := "once-" + strconv.Itoa(i)
 			g, err := p.Authenticate(signedRequest(t, ctx, accessSigner(), http.MethodGet, protectedURL, nonce))
 			if err != nil {
-				t.Fatalf("provider %d: Verify: %v", i, err)
+				t.Fatalf("provider %d: Authenticate: %v", i, err)
 			}
 			if g.UserID != "bob" || g.Consumer.Key != "ck" || g.Token.Token != "at" {
 				t.Errorf("provider %d: grant of user %q, consumer %q, token %q; want bob, ck, at", i, g.UserID, g.Consumer.Key, g.Token.Token)
 			}
 			_, err = other.Authenticate(signedRequest(t, ctx, accessSigner(), http.MethodGet, protectedURL, nonce))
-			wantProblem(t, "Verify of a nonce used through the other provider", err, http.StatusUnauthorized, core.ProblemNonceUsed)
+			wantProblem(t, "Authenticate of a nonce used through the other provider", err, http.StatusUnauthorized, core.ProblemNonceUsed)
 		}
 
 		// One nonce raced through both providers: accepted once.
@@ -148,10 +148,10 @@ func TestProviderSharedDatabase(t *testing.T) {
 				wins++
 				continue
 			}
-			wantProblem(t, "Verify "+strconv.Itoa(i)+" of a raced nonce", err, http.StatusUnauthorized, core.ProblemNonceUsed)
+			wantProblem(t, "Authenticate "+strconv.Itoa(i)+" of a raced nonce", err, http.StatusUnauthorized, core.ProblemNonceUsed)
 		}
 		if wins != 1 {
-			t.Errorf("%d of %d Verify calls with one nonce succeeded, want 1", wins, racers)
+			t.Errorf("%d of %d Authenticate calls with one nonce succeeded, want 1", wins, racers)
 		}
 
 		// The whole flow: request token through p1, approval through p2,
@@ -204,7 +204,7 @@ func TestProviderSharedDatabase(t *testing.T) {
 		for i, p := range ps {
 			g, err := p.Authenticate(signedRequest(t, ctx, signer, http.MethodGet, protectedURL, "new-token-"+strconv.Itoa(i)))
 			if err != nil {
-				t.Errorf("provider %d: Verify with the new access token: %v", i, err)
+				t.Errorf("provider %d: Authenticate with the new access token: %v", i, err)
 			} else if g.UserID != "alice" {
 				t.Errorf("provider %d: new access token is of user %q, want alice", i, g.UserID)
 			}
@@ -293,7 +293,7 @@ func (c *cutter) arm(pt *cutPoint) {
 func (c *cutter) fired() bool { return c.armed.Swap(nil) == nil }
 
 // With the connection to the database cut before or in the middle of a
-// request, Verify and the token exchange answer 5xx (never 401, never
+// request, Authenticate and the token exchange answer 5xx (never 401, never
 // success), and an exchange leaves no access token and its request token
 // authorized; once the connection is back, both succeed.
 func TestProviderConnectionCut(t *testing.T) {
@@ -330,23 +330,23 @@ func TestProviderConnectionCut(t *testing.T) {
 				t.Helper()
 				must(t, "restore", proxy.Restore())
 				if err := verify(); err != nil {
-					t.Errorf("Verify after restore: %v", err)
+					t.Errorf("Authenticate after restore: %v", err)
 				}
 			}
 
-			// Verify reads consumer and access token in one query, then
+			// Authenticate reads consumer and access token in one query, then
 			// records the nonce.
 			for _, pt := range []*cutPoint{nil, {method: "UseNonce"}} {
 				name := pt.String()
 				cut.arm(pt)
 				err := verify()
 				if !cut.fired() {
-					t.Errorf("Verify, cut %s: the cut did not happen", name)
+					t.Errorf("Authenticate, cut %s: the cut did not happen", name)
 				}
 				if err == nil {
-					t.Errorf("Verify, cut %s: succeeded", name)
+					t.Errorf("Authenticate, cut %s: succeeded", name)
 				} else if e := core.AsError(err); !is5xx(e.Status) {
-					t.Errorf("Verify, cut %s = %d %s (%v), want 500 or 503", name, e.Status, e.Problem, err)
+					t.Errorf("Authenticate, cut %s = %d %s (%v), want 500 or 503", name, e.Status, e.Problem, err)
 				}
 				restore()
 			}
