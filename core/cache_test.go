@@ -76,55 +76,55 @@ func TestLookupCache_SavesLookups(t *testing.T) {
 	for _, method := range []string{"GetConsumer", "GetAccessToken"} {
 		t.Run(method, func(t *testing.T) {
 			e, _, _ := newGenFixture(t)
-			_, err := e.p.Verify(e.a1().sign(get()))
+			_, err := e.p.Authenticate(e.a1().sign(get()))
 			e.expect(t, err, http.StatusOK, "")
 			e.failOn(method, errDown)
-			_, err = e.p.Verify(e.a1().sign(get()))
+			_, err = e.p.Authenticate(e.a1().sign(get()))
 			e.expect(t, err, http.StatusOK, "")
 		})
 	}
 	t.Run("nonce still written", func(t *testing.T) {
 		e, _, _ := newGenFixture(t)
-		_, err := e.p.Verify(e.a1().sign(get()))
+		_, err := e.p.Authenticate(e.a1().sign(get()))
 		e.expect(t, err, http.StatusOK, "")
 		e.failOn("UseNonce", errDown)
-		_, err = e.p.Verify(e.a1().sign(get()))
+		_, err = e.p.Authenticate(e.a1().sign(get()))
 		e.expect(t, err, http.StatusInternalServerError, core.ProblemServerError)
 	})
 	t.Run("replay still refused", func(t *testing.T) {
 		e, _, _ := newGenFixture(t)
 		r := e.a1().sign(get())
-		_, err := e.p.Verify(r.Clone(t.Context()))
+		_, err := e.p.Authenticate(r.Clone(t.Context()))
 		e.expect(t, err, http.StatusOK, "")
-		_, err = e.p.Verify(r)
+		_, err = e.p.Authenticate(r)
 		e.expect(t, err, http.StatusUnauthorized, core.ProblemNonceUsed)
 	})
 	t.Run("two-legged", func(t *testing.T) {
 		e, _, _ := newGenFixture(t)
-		_, err := e.p.VerifyTwoLegged(e.c1().sign(get()))
+		_, err := e.p.Authenticate(e.c1().sign(get()), core.TwoLegged())
 		e.expect(t, err, http.StatusOK, "")
 		e.failOn("GetConsumer", errDown)
-		_, err = e.p.VerifyTwoLegged(e.c1().sign(get()))
+		_, err = e.p.Authenticate(e.c1().sign(get()), core.TwoLegged())
 		e.expect(t, err, http.StatusOK, "")
 	})
 	t.Run("unknown consumer not cached", func(t *testing.T) {
 		e, _, _ := newGenFixture(t)
 		s := e.c1()
 		s.key = "no-such-consumer"
-		_, err := e.p.VerifyTwoLegged(s.sign(get()))
+		_, err := e.p.Authenticate(s.sign(get()), core.TwoLegged())
 		e.expect(t, err, http.StatusUnauthorized, core.ProblemConsumerKeyUnknown)
 		e.failOn("GetConsumer", errDown)
-		_, err = e.p.VerifyTwoLegged(s.sign(get()))
+		_, err = e.p.Authenticate(s.sign(get()), core.TwoLegged())
 		e.expect(t, err, http.StatusInternalServerError, core.ProblemServerError)
 	})
 	t.Run("bad signature not cached", func(t *testing.T) {
 		e, _, _ := newGenFixture(t)
 		s := e.a1()
 		s.secret = "wrong"
-		_, err := e.p.Verify(s.sign(get()))
+		_, err := e.p.Authenticate(s.sign(get()))
 		e.expect(t, err, http.StatusUnauthorized, core.ProblemSignatureInvalid)
 		e.failOn("GetConsumer", errDown)
-		_, err = e.p.Verify(e.a1().sign(get()))
+		_, err = e.p.Authenticate(e.a1().sign(get()))
 		e.expect(t, err, http.StatusInternalServerError, core.ProblemServerError)
 	})
 }
@@ -146,10 +146,10 @@ func TestLookupCache_Off(t *testing.T) {
 	for name, fixture := range cases {
 		t.Run(name, func(t *testing.T) {
 			e := fixture(t)
-			_, err := e.p.Verify(e.a1().sign(get()))
+			_, err := e.p.Authenticate(e.a1().sign(get()))
 			e.expect(t, err, http.StatusOK, "")
 			e.failOn("GetAccessToken", errDown)
-			_, err = e.p.Verify(e.a1().sign(get()))
+			_, err = e.p.Authenticate(e.a1().sign(get()))
 			e.expect(t, err, http.StatusInternalServerError, core.ProblemServerError)
 		})
 	}
@@ -189,10 +189,10 @@ func TestLookupCache_ChangesHoldAtOnce(t *testing.T) {
 			e, b, gs := newGenFixture(t)
 			verify := func() error {
 				if c.sign(e).token == "" {
-					_, err := e.p.VerifyTwoLegged(c.sign(e).sign(get()))
+					_, err := e.p.Authenticate(c.sign(e).sign(get()), core.TwoLegged())
 					return err
 				}
-				_, err := e.p.Verify(c.sign(e).sign(get()))
+				_, err := e.p.Authenticate(c.sign(e).sign(get()))
 				return err
 			}
 			for range 2 { // the second is served from the cache
@@ -213,7 +213,7 @@ func TestLookupCache_ChangesHoldAtOnce(t *testing.T) {
 func TestLookupCache_RevokeRace(t *testing.T) {
 	e, b, _ := newGenFixture(t)
 	for _, p := range []*core.Provider{e.p, b} {
-		if _, err := p.Verify(e.a1().sign(get())); err != nil {
+		if _, err := p.Authenticate(e.a1().sign(get())); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -227,7 +227,7 @@ func TestLookupCache_RevokeRace(t *testing.T) {
 		wg.Go(func() {
 			<-start
 			for range 20 {
-				_, err := p.Verify(e.a1().sign(get()))
+				_, err := p.Authenticate(e.a1().sign(get()))
 				if err == nil {
 					continue
 				}
@@ -238,7 +238,7 @@ func TestLookupCache_RevokeRace(t *testing.T) {
 				return
 			}
 			<-revoked
-			_, err := p.Verify(e.a1().sign(get()))
+			_, err := p.Authenticate(e.a1().sign(get()))
 			var oe *core.Error
 			if !errors.As(err, &oe) || oe.Problem != core.ProblemTokenRevoked {
 				errs <- errors.Join(errors.New("after the revocation"), err)
@@ -261,10 +261,10 @@ func TestLookupCache_RevokeRace(t *testing.T) {
 // application's own: changing it changes no later grant.
 func TestLookupCache_GrantsAreCopies(t *testing.T) {
 	e, _, _ := newGenFixture(t)
-	g, err := e.p.Verify(e.a1().sign(get()))
+	g, err := e.p.Authenticate(e.a1().sign(get()))
 	e.expect(t, err, http.StatusOK, "")
 	g.Scopes[0], g.Token.Scopes[0], g.Consumer.Name = "changed", "changed", "changed"
-	g2, err := e.p.Verify(e.a1().sign(get()))
+	g2, err := e.p.Authenticate(e.a1().sign(get()))
 	e.expect(t, err, http.StatusOK, "")
 	if g2.Scopes[0] != "read" || g2.Token.Scopes[0] != "read" || g2.Consumer.Name == "changed" {
 		t.Errorf("second grant %+v, token %+v, consumer %+v shows the first grant's changes", g2, g2.Token, g2.Consumer)

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/go-oauth1/provider/core/internal/rfc5849"
 )
 
 // MinRSAKeyBits is the smallest RSA public key RegisterConsumer accepts:
@@ -53,7 +55,7 @@ func (p *Provider) RegisterConsumer(ctx context.Context, reg ConsumerRegistratio
 		}
 	}
 	if strings.TrimSpace(reg.RSAPublicKey) != "" {
-		k, err := ParseRSAPublicKey(reg.RSAPublicKey)
+		k, err := rfc5849.ParseRSAPublicKey(reg.RSAPublicKey)
 		if err != nil {
 			return nil, badRequest(ProblemParameterRejected, "rsa_public_key must be a PEM RSA public key or certificate")
 		}
@@ -61,10 +63,8 @@ func (p *Provider) RegisterConsumer(ctx context.Context, reg ConsumerRegistratio
 			return nil, badRequest(ProblemParameterRejected, "rsa_public_key must have at least "+strconv.Itoa(MinRSAKeyBits)+" bits")
 		}
 	}
-	for _, s := range reg.Scopes {
-		if !slices.Contains(p.scopeNames, s) {
-			return nil, badRequest(ProblemParameterRejected, "the scope "+s+" is unknown")
-		}
+	if err := p.checkRegisteredScopes(reg.Scopes); err != nil {
+		return nil, err
 	}
 	key, secret, err := p.credentials()
 	if err != nil {
@@ -102,7 +102,7 @@ func (p *Provider) AuthorizedApps(ctx context.Context, userID string) (_ []Autho
 	var apps []AuthorizedApp
 	index := map[string]int{}
 	for _, t := range tokens {
-		if t.Revoked || t.Expired(now) {
+		if t.Revoked || t.expired(now) {
 			continue
 		}
 		i, ok := index[t.ConsumerKey]
@@ -120,11 +120,7 @@ func (p *Provider) AuthorizedApps(ctx context.Context, userID string) (_ []Autho
 		}
 		a := &apps[i]
 		a.Tokens = append(a.Tokens, t)
-		for _, s := range t.Scopes {
-			if !slices.Contains(a.Scopes, s) {
-				a.Scopes = append(a.Scopes, s)
-			}
-		}
+		a.Scopes = addScopes(a.Scopes, t.Scopes)
 	}
 	return apps, nil
 }

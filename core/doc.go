@@ -16,13 +16,26 @@
 //
 // # Verification
 //
-// Verify and VerifyTwoLegged check a request in a fixed order: syntax
-// (parameters from the Authorization header, the query and a form body;
-// a repeated protocol parameter is refused), the timestamp window, the
+// Authenticate (and Middleware, built on it) checks a request in a fixed
+// order: syntax (parameters from the Authorization header, the query and
+// a form body; a repeated protocol parameter is refused), the timestamp
+// window, the
 // consumer and token lookup (an unknown key still costs a signature check
 // with a dummy secret), the signature (compared in constant time), the
 // token's state, the body hash, and last the nonce, so that unsigned junk
 // never writes to the nonce store.
+//
+// # Reading the code
+//
+// provider.go holds Config and New; request.go reads a request's
+// parameters and origin.go the scheme and host it was sent to; verify.go
+// is the checklist above, one function a step; tokenstate.go says what
+// each state of a token answers, and scopes.go every scope rule;
+// authenticate.go is Authenticate and Middleware, endpoints.go the two
+// token endpoints, consent.go the user's approval; consumers.go registers
+// consumers and revokes their tokens; errors.go is the one error type and
+// its renderer. The encoding, base string and signature methods of RFC
+// 5849, which decide nothing, are in core/internal/rfc5849.
 //
 // # Errors
 //

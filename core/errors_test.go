@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -157,38 +158,29 @@ func TestNew(t *testing.T) {
 		})
 	}
 
-	t.Run("defaults", func(t *testing.T) {
+	t.Run("default realm", func(t *testing.T) {
 		p, err := core.New(core.Config{Store: store})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if p.Realm() != core.DefaultRealm || p.Realm() != "oauth" || len(p.Scopes()) != 0 || p.Store() != core.Store(store) {
-			t.Errorf("realm %q scopes %v", p.Realm(), p.Scopes())
-		}
-	})
-	t.Run("Scopes is a copy", func(t *testing.T) {
-		p, err := core.New(core.Config{Store: store, Scopes: lcScopes, Realm: "Photos"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		s := p.Scopes()
-		s[0].Name = "changed"
-		if p.Scopes()[0].Name != "read" || p.Realm() != "Photos" {
-			t.Errorf("Scopes() = %v", p.Scopes())
+		w := httptest.NewRecorder()
+		p.WriteError(w, &core.Error{Status: http.StatusUnauthorized, Problem: core.ProblemTokenRejected})
+		if got, want := w.Header().Get("WWW-Authenticate"), `OAuth realm="`+core.DefaultRealm+`"`; got != want || core.DefaultRealm != "oauth" {
+			t.Errorf("WWW-Authenticate %q, want %q (DefaultRealm oauth)", got, want)
 		}
 	})
 	t.Run("default MaxBodyBytes", func(t *testing.T) {
 		e := newFixture(t, core.Config{}, nil)
 		body := func(n int) string { return "a=" + strings.Repeat("b", n-2) }
-		_, err := e.p.Verify(e.a1().sign(postForm(body(core.DefaultMaxBodyBytes))))
+		_, err := e.p.Authenticate(e.a1().sign(postForm(body(core.DefaultMaxBodyBytes))))
 		e.expect(t, err, 200, "")
-		_, err = e.p.Verify(e.a1().sign(postForm(body(core.DefaultMaxBodyBytes + 1))))
+		_, err = e.p.Authenticate(e.a1().sign(postForm(body(core.DefaultMaxBodyBytes + 1))))
 		e.expect(t, err, 400, "parameter_rejected")
 	})
 	t.Run("default methods", func(t *testing.T) {
 		e := newFixture(t, core.Config{}, nil)
 		for _, m := range []string{core.HMACSHA1, core.HMACSHA256, core.HMACSHA512, core.PLAINTEXT} {
-			_, err := e.p.Verify(e.a1().using(m).sign(getTLS()))
+			_, err := e.p.Authenticate(e.a1().using(m).sign(getTLS()))
 			e.expect(t, err, 200, "")
 		}
 	})
@@ -196,7 +188,7 @@ func TestNew(t *testing.T) {
 		e := newFixture(t, core.Config{TimestampPast: 0, TimestampFuture: 0}, nil)
 		s := e.a1()
 		s.timestamp = fmt.Sprint(t0 - 300)
-		_, err := e.p.Verify(s.sign(get()))
+		_, err := e.p.Authenticate(s.sign(get()))
 		e.expect(t, err, 200, "")
 	})
 }
@@ -237,13 +229,13 @@ func TestEntryErrorsRender(t *testing.T) {
 		{epMiddleware, "UseNonce", nonceUsed, 401, core.ProblemNonceUsed},
 		{epMiddlewareTwo, "GetConsumer", notFound, 401, core.ProblemConsumerKeyUnknown},
 		{epAuthenticate, "UseNonce", capacity, 503, core.ProblemTemporarilyUnavailable},
-		{epVerify, "GetAccessToken", canceled, 503, core.ProblemTemporarilyUnavailable},
-		{epVerifyTwoLegged, "UseNonce", conflict, 500, core.ProblemServerError},
-		{epParseAuthorize, "GetRequestToken", notFound, 401, core.ProblemTokenRejected},
-		{epParseAuthorize, "GetConsumer", notFound, 401, core.ProblemConsumerKeyRejected},
-		{epAuthorization, "GetRequestToken", notFound, 401, core.ProblemTokenRejected},
-		{epAuthorization, "GetConsumer", notFound, 401, core.ProblemConsumerKeyRejected},
-		{epAuthorization, "GetRequestToken", capacity, 503, core.ProblemTemporarilyUnavailable},
+		{epAuthenticate, "GetAccessToken", canceled, 503, core.ProblemTemporarilyUnavailable},
+		{epAuthenticateTwo, "UseNonce", conflict, 500, core.ProblemServerError},
+		{epConsentRequest, "GetRequestToken", notFound, 401, core.ProblemTokenRejected},
+		{epConsentRequest, "GetConsumer", notFound, 401, core.ProblemConsumerKeyRejected},
+		{epLoadConsent, "GetRequestToken", notFound, 401, core.ProblemTokenRejected},
+		{epLoadConsent, "GetConsumer", notFound, 401, core.ProblemConsumerKeyRejected},
+		{epLoadConsent, "GetRequestToken", capacity, 503, core.ProblemTemporarilyUnavailable},
 		{epApprove, "AuthorizeRequestToken", conflict, 401, core.ProblemTokenUsed},
 		{epApprove, "AuthorizeRequestToken", notFound, 401, core.ProblemTokenRejected},
 		{epApprove, "AuthorizeRequestToken", duplicate, 500, core.ProblemServerError},

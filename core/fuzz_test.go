@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-oauth1/provider/core"
+	"github.com/go-oauth1/provider/core/internal/rfc5849"
 	"github.com/go-oauth1/provider/core/oauthtest"
 )
 
@@ -38,7 +39,7 @@ func FuzzParseAuthorizationHeader(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, h string) {
-		params, realm, err := core.ParseAuthorizationHeader(h)
+		params, realm, err := rfc5849.ParseAuthorizationHeader(h)
 		if err != nil {
 			return
 		}
@@ -57,7 +58,7 @@ func FuzzParseAuthorizationHeader(f *testing.F) {
 			}
 		}
 		again := oauthtest.AuthorizationHeader(realm, params)
-		params2, realm2, err := core.ParseAuthorizationHeader(again)
+		params2, realm2, err := rfc5849.ParseAuthorizationHeader(again)
 		if err != nil {
 			t.Fatalf("%q parsed, but its rendering %q does not: %v", h, again, err)
 		}
@@ -76,7 +77,7 @@ func FuzzPercentDecode(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		enc := core.PercentEncode(s)
+		enc := rfc5849.Encode(s)
 		for i := 0; i < len(enc); i++ {
 			c := enc[i]
 			switch {
@@ -87,17 +88,17 @@ func FuzzPercentDecode(f *testing.F) {
 				t.Fatalf("PercentEncode(%q) = %q: byte %q at %d is not unreserved or %%XX", s, enc, c, i)
 			}
 		}
-		if got, err := core.PercentDecode(enc); err != nil || got != s {
+		if got, err := rfc5849.Decode(enc); err != nil || got != s {
 			t.Fatalf("PercentDecode(PercentEncode(%q)) = %q, %v", s, got, err)
 		}
-		d, err := core.PercentDecode(s)
+		d, err := rfc5849.Decode(s)
 		if err != nil {
 			return
 		}
 		if len(d) > len(s) {
 			t.Fatalf("PercentDecode(%q) = %q is longer than its input", s, d)
 		}
-		if got, err := core.PercentDecode(core.PercentEncode(d)); err != nil || got != d {
+		if got, err := rfc5849.Decode(rfc5849.Encode(d)); err != nil || got != d {
 			t.Fatalf("PercentDecode(PercentEncode(%q)) = %q, %v", d, got, err)
 		}
 		if !strings.Contains(s, "%") && d != s {
@@ -108,14 +109,14 @@ func FuzzPercentDecode(f *testing.F) {
 
 // fuzzSplitParams reads s as name=value pairs joined with "&", without decoding,
 // so names and values may hold any byte but "&" (and "=" in names).
-func fuzzSplitParams(s string) []core.Param {
+func fuzzSplitParams(s string) []rfc5849.Param {
 	if s == "" {
 		return nil
 	}
-	var ps []core.Param
+	var ps []rfc5849.Param
 	for pair := range strings.SplitSeq(s, "&") {
 		k, v, _ := strings.Cut(pair, "=")
-		ps = append(ps, core.Param{Key: k, Value: v})
+		ps = append(ps, rfc5849.Param{Key: k, Value: v})
 	}
 	return ps
 }
@@ -131,23 +132,23 @@ func FuzzNormalizeParameters(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string, seed uint64) {
 		ps := fuzzSplitParams(s)
-		want := core.NormalizeParameters(ps)
-		wantBase := core.SignatureBaseString("GET", "http://example.com/", ps)
+		want := rfc5849.NormalizeParameters(ps)
+		wantBase := rfc5849.BaseString("GET", "http://example.com/", ps)
 
 		reversed := slices.Clone(ps)
 		slices.Reverse(reversed)
 		shuffled := slices.Clone(ps)
 		r := rand.New(rand.NewPCG(seed, seed>>32))
 		r.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
-		for _, other := range [][]core.Param{reversed, shuffled} {
-			if got := core.NormalizeParameters(other); got != want {
+		for _, other := range [][]rfc5849.Param{reversed, shuffled} {
+			if got := rfc5849.NormalizeParameters(other); got != want {
 				t.Fatalf("NormalizeParameters depends on order:\n%q -> %q\n%q -> %q", ps, want, other, got)
 			}
-			if got := core.SignatureBaseString("GET", "http://example.com/", other); got != wantBase {
+			if got := rfc5849.BaseString("GET", "http://example.com/", other); got != wantBase {
 				t.Fatalf("SignatureBaseString depends on order:\n%q -> %q\n%q -> %q", ps, wantBase, other, got)
 			}
 		}
-		if got := core.NormalizeParameters(ps); got != want {
+		if got := rfc5849.NormalizeParameters(ps); got != want {
 			t.Fatalf("NormalizeParameters(%q) changed its input", ps)
 		}
 
@@ -163,18 +164,18 @@ func FuzzNormalizeParameters(f *testing.F) {
 		if len(pairs) != len(ps) {
 			t.Fatalf("NormalizeParameters(%q) = %q: %d pairs, want %d", ps, want, len(pairs), len(ps))
 		}
-		var decoded []core.Param
+		var decoded []rfc5849.Param
 		for i, pair := range pairs {
 			if i > 0 && !fuzzPairLessEq(pairs[i-1], pair) {
 				t.Fatalf("NormalizeParameters(%q) = %q: not sorted at %q, %q", ps, want, pairs[i-1], pair)
 			}
 			k, v, ok := strings.Cut(pair, "=")
-			if !ok || core.PercentEncode(fuzzDecode(t, k)) != k || core.PercentEncode(fuzzDecode(t, v)) != v {
+			if !ok || rfc5849.Encode(fuzzDecode(t, k)) != k || rfc5849.Encode(fuzzDecode(t, v)) != v {
 				t.Fatalf("NormalizeParameters(%q) = %q: bad pair %q", ps, want, pair)
 			}
-			decoded = append(decoded, core.Param{Key: fuzzDecode(t, k), Value: fuzzDecode(t, v)})
+			decoded = append(decoded, rfc5849.Param{Key: fuzzDecode(t, k), Value: fuzzDecode(t, v)})
 		}
-		cmp := func(a, b core.Param) int {
+		cmp := func(a, b rfc5849.Param) int {
 			if c := strings.Compare(a.Key, b.Key); c != 0 {
 				return c
 			}
@@ -189,8 +190,8 @@ func FuzzNormalizeParameters(f *testing.F) {
 
 		// The base string's third part is the normalized string without
 		// oauth_signature, encoded.
-		noSig := slices.DeleteFunc(slices.Clone(ps), func(p core.Param) bool { return p.Key == "oauth_signature" })
-		if w := "GET&http%3A%2F%2Fexample.com%2F&" + core.PercentEncode(core.NormalizeParameters(noSig)); wantBase != w {
+		noSig := slices.DeleteFunc(slices.Clone(ps), func(p rfc5849.Param) bool { return p.Key == "oauth_signature" })
+		if w := "GET&http%3A%2F%2Fexample.com%2F&" + rfc5849.Encode(rfc5849.NormalizeParameters(noSig)); wantBase != w {
 			t.Fatalf("SignatureBaseString(%q) = %q, want %q", ps, wantBase, w)
 		}
 	})
@@ -209,7 +210,7 @@ func fuzzPairLessEq(a, b string) bool {
 
 func fuzzDecode(t *testing.T, s string) string {
 	t.Helper()
-	d, err := core.PercentDecode(s)
+	d, err := rfc5849.Decode(s)
 	if err != nil {
 		t.Fatalf("PercentDecode(%q): %v", s, err)
 	}
@@ -232,7 +233,7 @@ func FuzzBaseStringURI(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		u, err := core.BaseStringURI(s)
+		u, err := rfc5849.BaseStringURI(s)
 		if err != nil {
 			return
 		}
@@ -242,7 +243,7 @@ func FuzzBaseStringURI(f *testing.F) {
 		if strings.ContainsAny(u, "?#") {
 			t.Fatalf("BaseStringURI(%q) = %q keeps a query or fragment", s, u)
 		}
-		again, err := core.BaseStringURI(u)
+		again, err := rfc5849.BaseStringURI(u)
 		if err != nil {
 			t.Fatalf("BaseStringURI(%q) = %q, which is refused: %v", s, u, err)
 		}
@@ -266,7 +267,7 @@ func FuzzProtocolValues(f *testing.F) {
 	f.Fuzz(func(t *testing.T, nonce, ext string) {
 		s := e.a1()
 		s.nonce = nonce
-		_, err := e.p.Verify(s.sign(get(), prm("oauth_ext", ext)))
+		_, err := e.p.Authenticate(s.sign(get(), prm("oauth_ext", ext)))
 		status, prob := statusOf(err)
 		valid := func(v string, max int) bool {
 			if len(v) > max || !utf8.ValidString(v) {

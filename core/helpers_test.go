@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/go-oauth1/provider/core"
+	"github.com/go-oauth1/provider/core/internal/rfc5849"
 	"github.com/go-oauth1/provider/core/memstore"
 )
 
@@ -72,7 +73,7 @@ func (e *env) addAccessToken(t testing.TB, consumer, token, secret, user string,
 func authHeader(pairs ...string) string {
 	var parts []string
 	for i := 0; i+1 < len(pairs); i += 2 {
-		parts = append(parts, pairs[i]+`="`+core.PercentEncode(pairs[i+1])+`"`)
+		parts = append(parts, pairs[i]+`="`+rfc5849.Encode(pairs[i+1])+`"`)
 	}
 	return "OAuth " + strings.Join(parts, ", ")
 }

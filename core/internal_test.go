@@ -1,8 +1,8 @@
 package core
 
 import (
-	"strings"
 	"testing"
+	"time"
 )
 
 // Tests of unexported helpers whose exact output the public API does not
@@ -113,14 +113,41 @@ func TestCheckCallback(t *testing.T) {
 	}
 }
 
-// TestCharClass checks the charClass table against the grammars it encodes.
-func TestCharClass(t *testing.T) {
-	for c := 0; c < 256; c++ {
-		b := byte(c)
-		wantUnreserved := 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || strings.IndexByte("-._~", b) >= 0
-		wantToken := wantUnreserved || strings.IndexByte("!#$%&'*+^`|", b) >= 0
-		if unreserved(b) != wantUnreserved || tokenChar(b) != wantToken {
-			t.Errorf("byte %#x: unreserved %v token %v, want %v %v", b, unreserved(b), tokenChar(b), wantUnreserved, wantToken)
+// TestRequestTokenState checks the one mapping from a request token's
+// state to the answer, for a consent page (want pending) and an exchange
+// (want authorized).
+func TestRequestTokenState(t *testing.T) {
+	now := time.Unix(1000, 0)
+	live, expired := now.Add(time.Minute), now
+	for _, tc := range []struct {
+		state   TokenState
+		expires time.Time
+		want    TokenState
+		problem string // "" when the token may be used
+	}{
+		{StatePending, live, StatePending, ""},
+		{StatePending, expired, StatePending, ProblemTokenExpired},
+		{StateAuthorized, live, StatePending, ProblemTokenUsed},
+		{StateAuthorized, expired, StatePending, ProblemTokenUsed},
+		{StateUsed, live, StatePending, ProblemTokenUsed},
+		{StateDenied, live, StatePending, ProblemUserRefused},
+		{StateAuthorized, live, StateAuthorized, ""},
+		{StateAuthorized, expired, StateAuthorized, ProblemTokenExpired},
+		{StatePending, live, StateAuthorized, ProblemTokenRejected},
+		{StatePending, expired, StateAuthorized, ProblemTokenExpired},
+		{StateUsed, live, StateAuthorized, ProblemTokenUsed},
+		{StateDenied, expired, StateAuthorized, ProblemUserRefused},
+	} {
+		err := requestTokenState(&RequestToken{State: tc.state, ExpiresAt: tc.expires}, tc.want, now)
+		got := ""
+		if err != nil {
+			got = err.Problem
+			if err.Status != 401 {
+				t.Errorf("%s token, want %s: status %d, want 401", tc.state, tc.want, err.Status)
+			}
+		}
+		if got != tc.problem {
+			t.Errorf("%s token (expires %v), want %s: problem %q, want %q", tc.state, tc.expires.Equal(expired), tc.want, got, tc.problem)
 		}
 	}
 }

@@ -18,10 +18,11 @@ import (
 	"time"
 
 	"github.com/go-oauth1/provider/core"
+	"github.com/go-oauth1/provider/core/internal/rfc5849"
 )
 
 // The life cycle of tokens through the handlers: request token, consent
-// (ParseAuthorization, Approve, Deny), exchange; and consumer management.
+// (ConsentRequest, LoadConsent, Approve, Deny), exchange; and consumer management.
 
 var lcScopes = []core.Scope{
 	{Name: "read", Description: "Read your profile"},
@@ -47,16 +48,16 @@ func newLifecycle(t testing.TB, cfg core.Config) (*tenv, signer) {
 	return e, s
 }
 
-func initiateReq(s signer, callback string, extra ...core.Param) *http.Request {
+func initiateReq(s signer, callback string, extra ...rfc5849.Param) *http.Request {
 	r := httptest.NewRequest("POST", initiateURL, nil)
 	if callback != "" {
-		extra = append([]core.Param{prm("oauth_callback", callback)}, extra...)
+		extra = append([]rfc5849.Param{prm("oauth_callback", callback)}, extra...)
 	}
 	return s.sign(r, extra...)
 }
 
 // requestToken gets a request token through RequestTokenHandler.
-func (e *tenv) requestToken(t testing.TB, s signer, callback string, extra ...core.Param) (token, secret string) {
+func (e *tenv) requestToken(t testing.TB, s signer, callback string, extra ...rfc5849.Param) (token, secret string) {
 	t.Helper()
 	w := serve(e.p.RequestTokenHandler(), initiateReq(s, callback, extra...))
 	v := e.expectResponse(t, w, 200, "")
@@ -69,7 +70,7 @@ func exchangeReq(s signer, token, secret, verifier string) *http.Request {
 	return s.withToken(token, secret).sign(httptest.NewRequest("POST", tokenURL, nil), prm("oauth_verifier", verifier))
 }
 
-func (e *tenv) approve(t testing.TB, token, user string, scopes []string) *core.Approval {
+func (e *tenv) approve(t testing.TB, token, user string, scopes []string) *core.Decision {
 	t.Helper()
 	a, err := e.p.Approve(context.Background(), token, user, scopes)
 	e.expect(t, err, 200, "")
@@ -79,7 +80,7 @@ func (e *tenv) approve(t testing.TB, token, user string, scopes []string) *core.
 
 // issue runs the whole flow for user and returns the access token's
 // credentials and the exchange's answer.
-func (e *tenv) issue(t testing.TB, s signer, user string, granted []string, extra ...core.Param) (token, secret string, v url.Values) {
+func (e *tenv) issue(t testing.TB, s signer, user string, granted []string, extra ...rfc5849.Param) (token, secret string, v url.Values) {
 	t.Helper()
 	rt, rs := e.requestToken(t, s, lcCB, extra...)
 	a := e.approve(t, rt, user, granted)
@@ -204,25 +205,25 @@ func TestRequestTokenScopes(t *testing.T) {
 		name     string
 		noScopes bool     // a provider without scopes
 		limited  []string // Consumer.Scopes
-		extra    []core.Param
+		extra    []rfc5849.Param
 		form     bool
 		want     []string
 		problem  string
 	}{
 		{name: "absent: all the provider's", want: []string{"read", "write", "admin"}},
 		{name: "absent: all the consumer's", limited: []string{"read", "write"}, want: []string{"read", "write"}},
-		{name: "empty: all the consumer's", limited: []string{"read", "write"}, extra: []core.Param{prm("scope", "")}, want: []string{"read", "write"}},
-		{name: "one", limited: []string{"read", "write"}, extra: []core.Param{prm("scope", "read")}, want: []string{"read"}},
-		{name: "two in the given order", extra: []core.Param{prm("scope", "write read")}, want: []string{"write", "read"}},
-		{name: "extra spaces", extra: []core.Param{prm("scope", "  write   read ")}, want: []string{"write", "read"}},
-		{name: "duplicate within the value", extra: []core.Param{prm("scope", "read read")}, want: []string{"read"}},
-		{name: "in the form body", form: true, extra: []core.Param{prm("scope", "admin")}, want: []string{"admin"}},
-		{name: "not allowed for the consumer", limited: []string{"read", "write"}, extra: []core.Param{prm("scope", "admin")}, problem: "parameter_rejected"},
-		{name: "unknown", extra: []core.Param{prm("scope", "bogus")}, problem: "parameter_rejected"},
-		{name: "unknown among known", extra: []core.Param{prm("scope", "read bogus")}, problem: "parameter_rejected"},
-		{name: "repeated parameter", extra: []core.Param{prm("scope", "read"), prm("scope", "read")}, problem: "parameter_rejected"},
+		{name: "empty: all the consumer's", limited: []string{"read", "write"}, extra: []rfc5849.Param{prm("scope", "")}, want: []string{"read", "write"}},
+		{name: "one", limited: []string{"read", "write"}, extra: []rfc5849.Param{prm("scope", "read")}, want: []string{"read"}},
+		{name: "two in the given order", extra: []rfc5849.Param{prm("scope", "write read")}, want: []string{"write", "read"}},
+		{name: "extra spaces", extra: []rfc5849.Param{prm("scope", "  write   read ")}, want: []string{"write", "read"}},
+		{name: "duplicate within the value", extra: []rfc5849.Param{prm("scope", "read read")}, want: []string{"read"}},
+		{name: "in the form body", form: true, extra: []rfc5849.Param{prm("scope", "admin")}, want: []string{"admin"}},
+		{name: "not allowed for the consumer", limited: []string{"read", "write"}, extra: []rfc5849.Param{prm("scope", "admin")}, problem: "parameter_rejected"},
+		{name: "unknown", extra: []rfc5849.Param{prm("scope", "bogus")}, problem: "parameter_rejected"},
+		{name: "unknown among known", extra: []rfc5849.Param{prm("scope", "read bogus")}, problem: "parameter_rejected"},
+		{name: "repeated parameter", extra: []rfc5849.Param{prm("scope", "read"), prm("scope", "read")}, problem: "parameter_rejected"},
 		{name: "provider without scopes: absent", noScopes: true, want: nil},
-		{name: "provider without scopes: given", noScopes: true, extra: []core.Param{prm("scope", "read")}, problem: "parameter_rejected"},
+		{name: "provider without scopes: given", noScopes: true, extra: []rfc5849.Param{prm("scope", "read")}, problem: "parameter_rejected"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := core.Config{Scopes: lcScopes}
@@ -244,7 +245,7 @@ func TestRequestTokenScopes(t *testing.T) {
 				return
 			}
 			v := e.expectResponse(t, w, 200, "")
-			ar, err := e.p.Authorization(context.Background(), v.Get("oauth_token"))
+			ar, err := e.p.LoadConsent(context.Background(), v.Get("oauth_token"))
 			e.expect(t, err, 200, "")
 			var got []string
 			for _, sc := range ar.Scopes {
@@ -298,7 +299,7 @@ func TestRequestTokenResponse(t *testing.T) {
 	})
 }
 
-func TestParseAuthorization(t *testing.T) {
+func TestConsentRequest(t *testing.T) {
 	const authURL = "https://provider.example/oauth/authorize"
 	for _, tc := range []struct {
 		name    string
@@ -387,10 +388,10 @@ func TestParseAuthorization(t *testing.T) {
 			func() {
 				defer func() {
 					if p := recover(); p != nil {
-						t.Fatalf("ParseAuthorization panicked: %v", p)
+						t.Fatalf("ConsentRequest panicked: %v", p)
 					}
 				}()
-				ar, err = e.p.ParseAuthorization(r)
+				ar, err = e.p.ConsentRequest(r)
 			}()
 			v := e.expect(t, err, tc.status, tc.problem)
 			if tc.problem == "parameter_absent" && v.Get("oauth_parameters_absent") != "oauth_token" {
@@ -409,7 +410,7 @@ func TestParseAuthorization(t *testing.T) {
 	t.Run("oob", func(t *testing.T) {
 		e, s := newLifecycle(t, core.Config{})
 		tok, _ := e.requestToken(t, s, "oob")
-		ar, err := e.p.ParseAuthorization(httptest.NewRequest("GET", authURL+"?oauth_token="+tok, nil))
+		ar, err := e.p.ConsentRequest(httptest.NewRequest("GET", authURL+"?oauth_token="+tok, nil))
 		e.expect(t, err, 200, "")
 		if !ar.OOB || ar.Callback != "oob" || len(ar.Scopes) != 3 {
 			t.Errorf("authorization %+v", ar)
@@ -432,7 +433,7 @@ func TestApprove(t *testing.T) {
 		if v.Get("scope") != "write" {
 			t.Errorf("answer %v", v)
 		}
-		g, err := e.p.Verify(s.withToken(tok, sec).sign(get()))
+		g, err := e.p.Authenticate(s.withToken(tok, sec).sign(get()))
 		e.expect(t, err, 200, "")
 		if !slices.Equal(g.Scopes, []string{"write"}) || g.HasScopes("read") {
 			t.Errorf("grant scopes %q", g.Scopes)
@@ -515,10 +516,10 @@ func TestApprove(t *testing.T) {
 		tok, _ := e.requestToken(t, s, lcCB)
 		a := e.approve(t, tok, "alice", nil)
 		want := "http://client.example.net/cb?x=1&oauth_token=" + tok + "&oauth_verifier=" + a.Verifier
-		if a.RedirectURL != want || a.OOB {
+		if a.RedirectURL != want || a.Denied || a.ConsumerKey != lcCK {
 			t.Errorf("approval %+v, want RedirectURL %q", a, want)
 		}
-		if len(a.Verifier) < 22 || core.PercentEncode(a.Verifier) != a.Verifier {
+		if len(a.Verifier) < 22 || rfc5849.Encode(a.Verifier) != a.Verifier {
 			t.Errorf("verifier %q", a.Verifier)
 		}
 	})
@@ -547,7 +548,7 @@ func TestApprove(t *testing.T) {
 		e, s := newLifecycle(t, core.Config{})
 		tok, _ := e.requestToken(t, s, "oob")
 		a := e.approve(t, tok, "alice", nil)
-		if !a.OOB || a.RedirectURL != "" || a.Verifier == "" {
+		if a.Denied || a.RedirectURL != "" || a.Verifier == "" {
 			t.Errorf("approval %+v", a)
 		}
 	})
@@ -617,18 +618,18 @@ func TestDeny(t *testing.T) {
 	ctx := context.Background()
 	e, s := newLifecycle(t, core.Config{})
 	tok, sec := e.requestToken(t, s, lcCB)
-	redirect, err := e.p.Deny(ctx, tok)
+	d, err := e.p.Deny(ctx, tok)
 	e.expect(t, err, 200, "")
-	if want := lcCB + "&denied=" + tok; redirect != want {
-		t.Errorf("redirect %q, want %q", redirect, want)
+	if want := lcCB + "&denied=" + tok; d.RedirectURL != want || !d.Denied || d.Verifier != "" || d.ConsumerKey != lcCK {
+		t.Errorf("decision %+v, want a denial redirecting to %q", d, want)
 	}
 	w := serve(e.p.AccessTokenHandler(), exchangeReq(s, tok, sec, "guess"))
 	e.expectResponse(t, w, 401, "user_refused")
 
 	tok, _ = e.requestToken(t, s, "oob")
-	redirect, err = e.p.Deny(ctx, tok)
-	if err != nil || redirect != "" {
-		t.Errorf("oob deny: %q, %v", redirect, err)
+	d, err = e.p.Deny(ctx, tok)
+	if err != nil || d.RedirectURL != "" || !d.Denied {
+		t.Errorf("oob deny: %+v, %v", d, err)
 	}
 }
 
@@ -733,7 +734,7 @@ var accessTokenBody = regexp.MustCompile(`^oauth_token=[A-Za-z0-9_-]{22,}&oauth_
 func TestFullFlow(t *testing.T) {
 	e, s := newLifecycle(t, core.Config{AccessTokenTTL: time.Hour})
 	tok, sec := e.requestToken(t, s, lcCB, prm("scope", "read write"))
-	ar, err := e.p.ParseAuthorization(httptest.NewRequest("GET", "/authorize?oauth_token="+tok, nil))
+	ar, err := e.p.ConsentRequest(httptest.NewRequest("GET", "/authorize?oauth_token="+tok, nil))
 	e.expect(t, err, 200, "")
 	if len(ar.Scopes) != 2 || ar.Scopes[0] != lcScopes[0] || ar.Scopes[1] != lcScopes[1] {
 		t.Errorf("consent scopes %+v", ar.Scopes)
@@ -757,20 +758,20 @@ func TestFullFlow(t *testing.T) {
 		t.Errorf("request token after exchange %+v, %v", rt, err)
 	}
 	as := s.withToken(at, ats)
-	g, err := e.p.Verify(as.sign(get()))
+	g, err := e.p.Authenticate(as.sign(get()))
 	e.expect(t, err, 200, "")
 	if g.UserID != "alice" || g.Token.Token != at || !g.HasScopes("read", "write") || g.HasScopes("admin") {
 		t.Errorf("grant %+v", g)
 	}
 	// The request token's credentials are not an access token.
-	_, err = e.p.Verify(s.withToken(tok, sec).sign(get()))
+	_, err = e.p.Authenticate(s.withToken(tok, sec).sign(get()))
 	e.expect(t, err, 401, "token_rejected")
 
 	e.clock.Add(time.Hour - time.Second)
-	_, err = e.p.Verify(as.sign(get()))
+	_, err = e.p.Authenticate(as.sign(get()))
 	e.expect(t, err, 200, "")
 	e.clock.Add(time.Second)
-	_, err = e.p.Verify(as.sign(get()))
+	_, err = e.p.Authenticate(as.sign(get()))
 	e.expect(t, err, 401, "token_expired")
 
 	t.Run("without TTL", func(t *testing.T) {
@@ -964,7 +965,7 @@ func TestRegisterConsumer(t *testing.T) {
 				return
 			}
 			e.expect(t, err, 200, "")
-			if len(c.Key) < 22 || len(c.Secret) < 43 || core.PercentEncode(c.Key) != c.Key || core.PercentEncode(c.Secret) != c.Secret {
+			if len(c.Key) < 22 || len(c.Secret) < 43 || rfc5849.Encode(c.Key) != c.Key || rfc5849.Encode(c.Secret) != c.Secret {
 				t.Errorf("key %q secret %q", c.Key, c.Secret)
 			}
 			if c.Name != strings.TrimSpace(tc.reg.Name) || c.Owner != tc.reg.Owner || c.CallbackURL != tc.reg.CallbackURL ||
@@ -981,7 +982,7 @@ func TestRegisterConsumer(t *testing.T) {
 				s = s.using(core.RSASHA1)
 				s.rsa = keys[0]
 			}
-			_, err = e.p.VerifyTwoLegged(s.sign(get()))
+			_, err = e.p.Authenticate(s.sign(get()), core.TwoLegged())
 			e.expect(t, err, 200, "")
 		})
 	}
@@ -1066,7 +1067,7 @@ func TestAuthorizedApps(t *testing.T) {
 	}
 
 	verify := func(s signer, tok string) error {
-		_, err := e.p.Verify(s.withToken(tok, tok+"-secret-long").sign(get()))
+		_, err := e.p.Authenticate(s.withToken(tok, tok+"-secret-long").sign(get()))
 		return err
 	}
 	e.expect(t, verify(sa, "a1"), 200, "")
@@ -1143,7 +1144,7 @@ func TestCleanup(t *testing.T) {
 	e.clock.Add(11 * time.Minute)
 	fresh := s.withToken("forever", "forever-secret-long-Ii9")
 	fresh.nonce = "fresh"
-	_, err := e.p.Verify(fresh.sign(get()))
+	_, err := e.p.Authenticate(fresh.sign(get()))
 	e.expect(t, err, 200, "")
 
 	n, err := e.p.Cleanup(ctx)
@@ -1161,7 +1162,7 @@ func TestCleanup(t *testing.T) {
 			t.Errorf("%s: %v", tok, err)
 		}
 	}
-	_, err = e.p.Verify(fresh.sign(get()))
+	_, err = e.p.Authenticate(fresh.sign(get()))
 	e.expect(t, err, 401, "nonce_used")
 	if n, err := e.p.Cleanup(ctx); err != nil || n != 0 {
 		t.Errorf("second Cleanup = %d, %v; want 0", n, err)

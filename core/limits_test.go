@@ -44,9 +44,9 @@ func TestProtocolValues_Bounds(t *testing.T) {
 			var err error
 			if tc.param == "oauth_nonce" {
 				s.nonce = value
-				_, err = e.p.Verify(s.sign(get()))
+				_, err = e.p.Authenticate(s.sign(get()))
 			} else {
-				_, err = e.p.Verify(s.sign(get(), prm(tc.param, value)))
+				_, err = e.p.Authenticate(s.sign(get(), prm(tc.param, value)))
 			}
 			if tc.status == http.StatusOK {
 				e.expect(t, err, http.StatusOK, "")
@@ -120,7 +120,7 @@ func TestProtocolValues_WellFormed(t *testing.T) {
 			if !tc.ok {
 				e.failOn("GetConsumer", errAsked)
 			}
-			_, err := e.p.Verify(s.sign(get()))
+			_, err := e.p.Authenticate(s.sign(get()))
 			if tc.ok {
 				e.expect(t, err, http.StatusOK, "")
 				return
@@ -136,7 +136,7 @@ func TestProtocolValues_ConsentToken(t *testing.T) {
 	for _, token := range []string{"\xff", "t\x00", strings.Repeat("t", 1025)} {
 		e, _ := newLifecycle(t, core.Config{})
 		e.failOn("GetRequestToken", errAsked)
-		_, err := e.p.Authorization(t.Context(), token)
+		_, err := e.p.LoadConsent(t.Context(), token)
 		e.expect(t, err, http.StatusBadRequest, core.ProblemParameterRejected)
 		_, err = e.p.Approve(t.Context(), token, "alice", nil)
 		e.expect(t, err, http.StatusBadRequest, core.ProblemParameterRejected)

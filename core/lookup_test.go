@@ -100,11 +100,11 @@ func TestVerify_ConsumerAndAccessTokenInOneCall(t *testing.T) {
 			if tc.fail != nil {
 				e.failOn("GetConsumerAndAccessToken", tc.fail)
 			}
-			verify := p.Verify
+			var opts []core.AuthOption
 			if tc.two {
-				verify = p.VerifyTwoLegged
+				opts = append(opts, core.TwoLegged())
 			}
-			_, err = verify(tc.req(e).sign(get()))
+			_, err = p.Authenticate(tc.req(e).sign(get()), opts...)
 			e.expect(t, err, tc.status, tc.problem)
 			if tc.fail != nil && !errors.Is(err, tc.fail) {
 				t.Errorf("error %v does not keep the cause for logs", err)

@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"slices"
 	"time"
 )
 
@@ -74,8 +73,8 @@ type AccessToken struct {
 	Revoked   bool
 }
 
-// Expired reports whether the token has expired at now.
-func (t *AccessToken) Expired(now time.Time) bool {
+// expired reports whether the token has expired at now.
+func (t *AccessToken) expired(now time.Time) bool {
 	return !t.ExpiresAt.IsZero() && !now.Before(t.ExpiresAt)
 }
 
@@ -106,16 +105,6 @@ type Grant struct {
 	// scopes the consumer may use.
 	Scopes          []string
 	SignatureMethod string
-}
-
-// HasScopes reports whether the grant holds every one of scopes.
-func (g *Grant) HasScopes(scopes ...string) bool {
-	for _, s := range scopes {
-		if !slices.Contains(g.Scopes, s) {
-			return false
-		}
-	}
-	return true
 }
 
 type grantKey struct{}

@@ -137,7 +137,7 @@ func TestOwnedConsumer_OthersAreUnknown(t *testing.T) {
 					t.Errorf("%s(%q, %q) = %v, want ErrNotFound", c.name, tt.owner, tt.key, err)
 				}
 				e.failOn("", nil)
-				if _, err := e.p.VerifyTwoLegged(e.c1().sign(get())); err != nil {
+				if _, err := e.p.Authenticate(e.c1().sign(get()), core.TwoLegged()); err != nil {
 					t.Errorf("fxCK after %s: %v", c.name, err)
 				}
 				daves, err := e.store.GetConsumer(t.Context(), davesCK)
@@ -156,7 +156,7 @@ func TestOwnedConsumer_OthersAreUnknown(t *testing.T) {
 func TestRotateConsumerSecret(t *testing.T) {
 	e, b, own := newOwnerFixture(t)
 	for _, p := range []*core.Provider{e.p, b, e.p, b} { // the second round is cached
-		if _, err := p.Verify(own.sign(get())); err != nil {
+		if _, err := p.Authenticate(own.sign(get())); err != nil {
 			t.Fatalf("before: %v", err)
 		}
 	}
@@ -177,10 +177,10 @@ func TestRotateConsumerSecret(t *testing.T) {
 	for name, p := range map[string]*core.Provider{"this instance": e.p, "another instance": b} {
 		// The new secret first: nothing else has told the instance yet
 		// that what it keeps is stale.
-		if _, err := p.Verify(renewed.sign(get())); err != nil {
+		if _, err := p.Authenticate(renewed.sign(get())); err != nil {
 			t.Errorf("%s, new secret: %v", name, err)
 		}
-		_, err := p.Verify(own.sign(get()))
+		_, err := p.Authenticate(own.sign(get()))
 		e.expect(t, err, http.StatusUnauthorized, core.ProblemSignatureInvalid)
 	}
 	again, err := e.p.RotateConsumerSecret(t.Context(), "carol", ownCK)
@@ -196,7 +196,7 @@ func TestDeleteConsumer_Owner(t *testing.T) {
 	e, b, own := newOwnerFixture(t)
 	twoLegged := own.withToken("", "")
 	for _, p := range []*core.Provider{e.p, b, e.p, b} {
-		if _, err := p.Verify(own.sign(get())); err != nil {
+		if _, err := p.Authenticate(own.sign(get())); err != nil {
 			t.Fatalf("before: %v", err)
 		}
 	}
@@ -204,9 +204,9 @@ func TestDeleteConsumer_Owner(t *testing.T) {
 		t.Fatalf("DeleteConsumer: %v", err)
 	}
 	for _, p := range []*core.Provider{e.p, b} {
-		_, err := p.Verify(own.sign(get()))
+		_, err := p.Authenticate(own.sign(get()))
 		e.expect(t, err, http.StatusUnauthorized, core.ProblemConsumerKeyUnknown)
-		_, err = p.VerifyTwoLegged(twoLegged.sign(get()))
+		_, err = p.Authenticate(twoLegged.sign(get()), core.TwoLegged())
 		e.expect(t, err, http.StatusUnauthorized, core.ProblemConsumerKeyUnknown)
 	}
 	err := e.p.DeleteConsumer(t.Context(), "carol", ownCK)

@@ -9,9 +9,12 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/go-oauth1/provider/core/internal/rfc5849"
 )
 
 // Signature method names (RFC 5849 §3.4).
@@ -121,9 +124,9 @@ type Config struct {
 	// request being answered and err, the *Error about to be answered,
 	// whose Err is the cause; the answer itself never shows the cause.
 	//
-	// The handlers, Middleware, Authenticate, Verify, VerifyTwoLegged and
-	// ParseAuthorization call it with their request. The methods that take
-	// a context (Authorization, Approve, Deny, RegisterConsumer,
+	// The handlers, Middleware, Authenticate and ConsentRequest call
+	// it with their request. The methods that take
+	// a context (LoadConsent, Approve, Deny, RegisterConsumer,
 	// AuthorizedApps, RevokeApp, RevokeAccessToken) call it when their
 	// context comes from RequestContext, as the adapters' consent helpers
 	// make it; with another context they only return the error.
@@ -158,7 +161,7 @@ type Provider struct {
 	realm                           string
 	clock                           Clock
 	rand                            io.Reader
-	methods                         map[string]SignatureMethod
+	methods                         map[string]rfc5849.SignatureMethod
 	plainHTTP                       bool
 	exposeBase                      bool
 	past                            time.Duration
@@ -257,9 +260,9 @@ func New(cfg Config) (*Provider, error) {
 	if len(names) == 0 {
 		names = []string{HMACSHA1, HMACSHA256, HMACSHA512, RSASHA1, RSASHA256, RSASHA512, PLAINTEXT}
 	}
-	p.methods = make(map[string]SignatureMethod, len(names))
+	p.methods = make(map[string]rfc5849.SignatureMethod, len(names))
 	for _, n := range names {
-		m, ok := Method(n)
+		m, ok := rfc5849.Method(n)
 		if !ok {
 			return nil, fmt.Errorf("oauth1: unknown signature method %q", n)
 		}
@@ -294,37 +297,12 @@ func New(cfg Config) (*Provider, error) {
 		return nil, err
 	}
 	p.dummy = dummy
-	seen := map[string]bool{}
-	for _, s := range cfg.Scopes {
-		if s.Name == "" || strings.ContainsAny(s.Name, " \t\r\n") || seen[s.Name] {
-			return nil, fmt.Errorf("oauth1: scope name %q is empty, has a space or is repeated", s.Name)
-		}
-		seen[s.Name] = true
-		p.scopes = append(p.scopes, s)
-		p.scopeNames = append(p.scopeNames, s.Name)
+	if p.scopeNames, err = knownScopes(cfg.Scopes); err != nil {
+		return nil, err
 	}
+	p.scopes = slices.Clone(cfg.Scopes)
 	return p, nil
 }
-
-// Realm returns the realm sent in WWW-Authenticate.
-func (p *Provider) Realm() string { return p.realm }
-
-// Scopes returns the scopes the provider knows.
-func (p *Provider) Scopes() []Scope { return append([]Scope(nil), p.scopes...) }
-
-// DescribeScopes returns the scopes called names, with their descriptions,
-// in the order given; a name the provider does not know comes back with no
-// description.
-func (p *Provider) DescribeScopes(names []string) []Scope {
-	out := make([]Scope, 0, len(names))
-	for _, n := range names {
-		out = append(out, p.describe(n))
-	}
-	return out
-}
-
-// Store returns the provider's store.
-func (p *Provider) Store() Store { return p.store }
 
 // WriteError renders err with the provider's realm; see the package-level
 // WriteError.

@@ -126,7 +126,7 @@ func TestProxies(t *testing.T) {
 				s = s.using(tc.method)
 			}
 			s.baseURI = tc.signedFor
-			g, err := e.p.Verify(s.sign(r))
+			g, err := e.p.Authenticate(s.sign(r))
 			e.expect(t, err, tc.status, tc.problem)
 			if err == nil && g.UserID != "alice" {
 				t.Errorf("grant %+v", g)

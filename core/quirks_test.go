@@ -26,7 +26,7 @@ func TestVerify_MillisecondTimestamp(t *testing.T) {
 			e := newFixture(t, core.Config{}, nil)
 			s := e.a1()
 			s.timestamp = tc.ts
-			_, err := e.p.Verify(s.sign(get()))
+			_, err := e.p.Authenticate(s.sign(get()))
 			v := e.expect(t, err, http.StatusUnauthorized, core.ProblemTimestampRefused)
 			if !strings.Contains(v.Get("oauth_problem_advice"), tc.advice) || v.Get("oauth_acceptable_timestamps") == "" {
 				t.Errorf("answer %v, want advice about %q and oauth_acceptable_timestamps", v, tc.advice)
@@ -43,7 +43,7 @@ func TestVerify_EmptyTokenIsTwoLegged(t *testing.T) {
 	e := newFixture(t, core.Config{}, nil)
 	s := e.c1()
 	s.emptyToken = true
-	g, err := e.p.VerifyTwoLegged(s.sign(get()))
+	g, err := e.p.Authenticate(s.sign(get()), core.TwoLegged())
 	e.expect(t, err, http.StatusOK, "")
 	if g.Token != nil || g.UserID != "" {
 		t.Errorf("grant %+v, want a two-legged one", g)
@@ -52,7 +52,7 @@ func TestVerify_EmptyTokenIsTwoLegged(t *testing.T) {
 	// The same request signed without the empty parameter, sent with it.
 	r := e.c1().sign(get())
 	r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), "OAuth ", `OAuth oauth_token="", `, 1))
-	_, err = e.p.VerifyTwoLegged(r)
+	_, err = e.p.Authenticate(r, core.TwoLegged())
 	e.expect(t, err, http.StatusUnauthorized, core.ProblemSignatureInvalid)
 }
 
@@ -62,7 +62,7 @@ func TestVerify_LongNonce(t *testing.T) {
 	e := newFixture(t, core.Config{}, nil)
 	s := e.a1()
 	s.nonce = strings.Repeat("0123456789abcdef", 16)
-	_, err := e.p.Verify(s.sign(get()))
+	_, err := e.p.Authenticate(s.sign(get()))
 	e.expect(t, err, http.StatusOK, "")
 }
 
@@ -85,7 +85,7 @@ func TestExposeBaseString(t *testing.T) {
 			s := e.a1()
 			s.secret = tc.secret
 			r := s.sign(get())
-			_, err := e.p.Verify(r)
+			_, err := e.p.Authenticate(r)
 			if tc.problem == "" {
 				e.expect(t, err, http.StatusOK, "")
 				return
@@ -109,7 +109,7 @@ func TestExposeBaseString(t *testing.T) {
 		e := newFixture(t, core.Config{ExposeBaseString: true}, nil)
 		s := e.a1()
 		s.timestamp = "1"
-		_, err := e.p.Verify(s.sign(get()))
+		_, err := e.p.Authenticate(s.sign(get()))
 		v := e.expect(t, err, http.StatusUnauthorized, core.ProblemTimestampRefused)
 		if v.Has("oauth_signature_base_string") {
 			t.Errorf("timestamp_refused answer %v carries a base string", v)

@@ -10,7 +10,7 @@ import (
 type requestKey struct{}
 
 // RequestContext returns r's context, carrying r. Pass it to the methods
-// that take a context (Authorization, Approve, Deny, RegisterConsumer,
+// that take a context (LoadConsent, Approve, Deny, RegisterConsumer,
 // AuthorizedApps, RevokeApp, RevokeAccessToken) while answering r, so that
 // a 5xx they return is reported to Config.OnServerError with r. The
 // adapters' consent helpers do.

@@ -50,10 +50,9 @@ const (
 	epMiddleware        = "Middleware"
 	epMiddlewareTwo     = "Middleware TwoLegged"
 	epAuthenticate      = "Authenticate"
-	epVerify            = "Verify"
-	epVerifyTwoLegged   = "VerifyTwoLegged"
-	epParseAuthorize    = "ParseAuthorization"
-	epAuthorization     = "Authorization"
+	epAuthenticateTwo   = "Authenticate TwoLegged"
+	epConsentRequest    = "ConsentRequest"
+	epLoadConsent       = "LoadConsent"
 	epApprove           = "Approve"
 	epDeny              = "Deny"
 	epRegisterConsumer  = "RegisterConsumer"
@@ -109,27 +108,22 @@ func answerEntry(t *testing.T, e *tenv, entry string, fail func()) (*http.Reques
 		_, err := e.p.Authenticate(r)
 		answer(err)
 		return r, w
-	case epVerify:
-		r := e.a1().sign(get())
-		_, err := e.p.Verify(r)
-		answer(err)
-		return r, w
-	case epVerifyTwoLegged:
+	case epAuthenticateTwo:
 		r := s.sign(get())
-		_, err := e.p.VerifyTwoLegged(r)
+		_, err := e.p.Authenticate(r, core.TwoLegged())
 		answer(err)
 		return r, w
-	case epParseAuthorize:
+	case epConsentRequest:
 		r := httptest.NewRequest("GET", "http://provider.example/authorize?oauth_token="+rt, nil)
-		_, err := e.p.ParseAuthorization(r)
+		_, err := e.p.ConsentRequest(r)
 		answer(err)
 		return r, w
 	}
 	ctx := core.RequestContext(consent)
 	var err error
 	switch entry {
-	case epAuthorization:
-		_, err = e.p.Authorization(ctx, rt)
+	case epLoadConsent:
+		_, err = e.p.LoadConsent(ctx, rt)
 	case epApprove:
 		_, err = e.p.Approve(ctx, rt, "alice", nil)
 	case epDeny:
@@ -169,10 +163,10 @@ func TestOnServerError(t *testing.T) {
 		{epMiddleware, "UseNonce", core.ErrCapacity, 503, "temporarily_unavailable"},
 		{epMiddlewareTwo, "GetConsumer", cause, 500, "server_error"},
 		{epAuthenticate, "UseNonce", cause, 500, "server_error"},
-		{epVerify, "GetAccessToken", fmt.Errorf("pg: %w", context.DeadlineExceeded), 503, "temporarily_unavailable"},
-		{epVerifyTwoLegged, "UseNonce", cause, 500, "server_error"},
-		{epParseAuthorize, "GetRequestToken", cause, 500, "server_error"},
-		{epAuthorization, "GetConsumer", cause, 500, "server_error"},
+		{epAuthenticate, "GetAccessToken", fmt.Errorf("pg: %w", context.DeadlineExceeded), 503, "temporarily_unavailable"},
+		{epAuthenticateTwo, "UseNonce", cause, 500, "server_error"},
+		{epConsentRequest, "GetRequestToken", cause, 500, "server_error"},
+		{epLoadConsent, "GetConsumer", cause, 500, "server_error"},
 		{epApprove, "AuthorizeRequestToken", cause, 500, "server_error"},
 		{epApprove, "Rand", nil, 500, "server_error"},
 		{epDeny, "DenyRequestToken", cause, 500, "server_error"},
@@ -297,7 +291,7 @@ func (s *blockStore) UseNonce(ctx context.Context, n core.Nonce) error {
 // request's own context has no deadline; OnServerError gets the deadline.
 func TestStoreTimeout(t *testing.T) {
 	for _, tc := range []struct{ entry, block string }{
-		{epVerify, "GetConsumer"},
+		{epAuthenticate, "GetConsumer"},
 		{epMiddleware, "UseNonce"},
 		{epRequestToken, "CreateRequestToken"},
 		{epApprove, "AuthorizeRequestToken"},

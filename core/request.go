@@ -2,12 +2,12 @@ package core
 
 import (
 	"bytes"
-	"crypto/subtle"
 	"io"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/go-oauth1/provider/core/internal/rfc5849"
 )
 
 // protocol holds the oauth_* parameters of one request.
@@ -64,7 +64,7 @@ func (pr *protocol) field(key string) (*string, uint16) {
 // signedRequest is a parsed request: every parameter, the protocol ones, and
 // what the base string needs.
 type signedRequest struct {
-	params  []Param
+	params  []rfc5849.Param
 	proto   protocol
 	form    bool   // parameters came from a form body
 	body    []byte // the non-form body, read only when oauth_body_hash is present
@@ -81,7 +81,7 @@ type signedRequest struct {
 	// kept only with Config.ExposeBaseString.
 	failedBase string
 
-	paramBuf [12]Param // backs params for most requests: one allocation in all
+	paramBuf [12]rfc5849.Param // backs params for most requests: one allocation in all
 	uriBuf   [128]byte
 }
 
@@ -148,14 +148,14 @@ func (p *Provider) release(sr *signedRequest) {
 func (p *Provider) parseInto(r *http.Request, sr *signedRequest) error {
 	var err error
 	if h := header(r, "Authorization"); h != "" {
-		sr.params, _, err = parseAuthorization(sr.params, h)
-		if err == errHeaderSyntax {
+		sr.params, _, err = rfc5849.AppendHeaderParams(sr.params, h)
+		if err == rfc5849.ErrHeaderSyntax {
 			return badRequest(ProblemParameterRejected, "the OAuth Authorization header is malformed")
 		}
 		// Another scheme (Basic, Bearer) carries no OAuth parameters.
 	}
 	fromHeader := len(sr.params)
-	if sr.params, err = parseForm(sr.params, r.URL.RawQuery); err != nil {
+	if sr.params, err = rfc5849.AppendForm(sr.params, r.URL.RawQuery); err != nil {
 		return badRequest(ProblemParameterRejected, "the query string has a malformed percent-encoding")
 	}
 	fromQuery := len(sr.params)
@@ -166,7 +166,7 @@ func (p *Provider) parseInto(r *http.Request, sr *signedRequest) error {
 		}
 		sr.form = true
 		fromQuery = len(sr.params)
-		if sr.params, err = parseForm(sr.params, string(body)); err != nil {
+		if sr.params, err = rfc5849.AppendForm(sr.params, string(body)); err != nil {
 			return badRequest(ProblemParameterRejected, "the form body has a malformed percent-encoding")
 		}
 	}
@@ -187,7 +187,7 @@ func (p *Provider) parseInto(r *http.Request, sr *signedRequest) error {
 	if p.publicURL != nil {
 		path = strings.TrimSuffix(p.publicURL.EscapedPath(), "/") + path
 	}
-	if sr.baseURI, err = appendURI(sr.uriBuf[:0], scheme, host, path); err != nil {
+	if sr.baseURI, err = rfc5849.AppendBaseStringURI(sr.uriBuf[:0], scheme, host, path); err != nil {
 		return badRequest(ProblemParameterRejected, "the request's host is not a valid URI authority")
 	}
 	return nil
@@ -231,108 +231,4 @@ func (p *Provider) collectProtocol(sr *signedRequest, fromHeader, fromQuery int)
 		*dst = prm.Value
 	}
 	return nil
-}
-
-// Origin returns the scheme ("http" or "https") and host the client used,
-// as signature base strings see them: from Config.PublicURL when set, from
-// the forwarding headers of Config.ProxyHeaders when the peer is a trusted
-// proxy, else from r.TLS and r.Host. An application uses it, say, to mark
-// cookies Secure behind a TLS-terminating proxy.
-func (p *Provider) Origin(r *http.Request) (scheme, host string) {
-	if p.publicURL != nil {
-		return strings.ToLower(p.publicURL.Scheme), p.publicURL.Host
-	}
-	scheme, host = "http", r.Host
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	if len(p.proxies) == 0 || !p.trustedPeer(r.RemoteAddr) {
-		return scheme, host
-	}
-	var proto, fwdHost string
-	if p.proxyHeaders == ForwardedHeader {
-		proto, fwdHost = forwardedPairs(lastElement(r.Header.Values("Forwarded")))
-	} else {
-		proto = lastElement(r.Header.Values("X-Forwarded-Proto"))
-		fwdHost = lastElement(r.Header.Values("X-Forwarded-Host"))
-	}
-	if proto = strings.ToLower(proto); proto == "http" || proto == "https" {
-		scheme = proto
-	}
-	if fwdHost != "" {
-		host = fwdHost
-	}
-	return scheme, host
-}
-
-// lastElement returns the rightmost element of a comma-separated header
-// that may come as several lines: the one the nearest proxy wrote (values
-// to its left are whatever the client or farther hops sent). Commas inside
-// quoted strings do not separate.
-func lastElement(lines []string) string {
-	if len(lines) == 0 {
-		return ""
-	}
-	v := lines[len(lines)-1]
-	quoted := false
-	for i := len(v) - 1; i >= 0; i-- {
-		switch v[i] {
-		case '"':
-			quoted = !quoted
-		case ',':
-			if !quoted {
-				return strings.TrimSpace(v[i+1:])
-			}
-		}
-	}
-	return strings.TrimSpace(v)
-}
-
-// forwardedPairs reads proto and host from one element of a Forwarded
-// header (RFC 7239), e.g. `for=192.0.2.60;proto=https;host="api.example"`.
-func forwardedPairs(element string) (proto, host string) {
-	for _, pair := range strings.Split(element, ";") {
-		k, v, ok := strings.Cut(strings.TrimSpace(pair), "=")
-		if !ok {
-			continue
-		}
-		v = strings.Trim(v, `"`)
-		switch strings.ToLower(k) {
-		case "proto":
-			proto = v
-		case "host":
-			host = v
-		}
-	}
-	return proto, host
-}
-
-func (p *Provider) trustedPeer(remoteAddr string) bool {
-	host, _, err := net.SplitHostPort(remoteAddr)
-	if err != nil {
-		host = remoteAddr
-	}
-	ip := net.ParseIP(host)
-	if ip == nil {
-		return false
-	}
-	for _, n := range p.proxies {
-		if n.Contains(ip) {
-			return true
-		}
-	}
-	return false
-}
-
-// constantTimeEqual reports whether a and b hold the same bytes, in time
-// that depends on their lengths only.
-func constantTimeEqual[A, B string | []byte](a A, b B) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	var v byte
-	for i := 0; i < len(a); i++ {
-		v |= a[i] ^ b[i]
-	}
-	return subtle.ConstantTimeByteEq(v, 0) == 1
 }

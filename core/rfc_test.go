@@ -24,7 +24,7 @@ func TestRFC5849Request(t *testing.T) {
 		return r
 	}
 	r := newReq()
-	g, err := e.p.Verify(r)
+	g, err := e.p.Authenticate(r)
 	if err != nil {
 		t.Fatalf("Verify: %v", err)
 	}
@@ -35,7 +35,7 @@ func TestRFC5849Request(t *testing.T) {
 	if string(body) != "c2&a3=2+q" {
 		t.Fatalf("body for the handler = %q, want it restored", body)
 	}
-	if _, err := e.p.Verify(newReq()); err == nil || core.AsError(err).Problem != core.ProblemNonceUsed {
+	if _, err := e.p.Authenticate(newReq()); err == nil || core.AsError(err).Problem != core.ProblemNonceUsed {
 		t.Fatalf("replay: got %v, want nonce_used", err)
 	}
 }
@@ -87,7 +87,7 @@ func TestRFC5849WalkThrough(t *testing.T) {
 	e.addAccessToken(t, "dpf43f3p2l4k3l03", "nnch734d00sl2jdk", "pfkkdhi9sl3r4s00", "jane")
 	r = httptest.NewRequest("GET", "http://photos.example.net/photos?file=vacation.jpg&size=original", nil)
 	r.Header.Set("Authorization", `OAuth realm="Photos", oauth_consumer_key="dpf43f3p2l4k3l03", oauth_token="nnch734d00sl2jdk", oauth_signature_method="HMAC-SHA1", oauth_timestamp="137131202", oauth_nonce="chapoH", oauth_signature="MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D"`)
-	if g, err := e.p.Verify(r); err != nil || g.UserID != "jane" {
+	if g, err := e.p.Authenticate(r); err != nil || g.UserID != "jane" {
 		t.Fatalf("protected: %v %+v", err, g)
 	}
 }

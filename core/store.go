@@ -98,9 +98,9 @@ type NonceStore interface {
 // ConsumerAccessTokenGetter is an optional interface of a Store: it reads
 // a consumer and an access token in one call, which a SQL store answers
 // with one query instead of two. When its Store implements it, the
-// provider uses it for every request signed with an access token (Verify,
-// and VerifyTwoLegged given a token), and GetConsumer and GetAccessToken
-// otherwise.
+// provider uses it for every request signed with an access token
+// (Authenticate, with TwoLegged or not), and GetConsumer and
+// GetAccessToken otherwise.
 type ConsumerAccessTokenGetter interface {
 	// GetConsumerAndAccessToken returns the consumer with consumerKey and
 	// the access token token (revoked or not, issued to that consumer or

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/go-oauth1/provider/core"
+	"github.com/go-oauth1/provider/core/internal/rfc5849"
 )
 
 // The golden vectors of shared/spec/VECTORS.md, verbatim.
@@ -33,9 +34,9 @@ const (
 // vecRFC3541Params returns the parameters of the §3.4.1.1 request: the header's
 // (parsed with ParseAuthorizationHeader, oauth_signature included), the
 // query's and the form body's "c2&a3=2+q" (decoded by hand).
-func vecRFC3541Params(t *testing.T) []core.Param {
+func vecRFC3541Params(t *testing.T) []rfc5849.Param {
 	t.Helper()
-	ps, realm, err := core.ParseAuthorizationHeader(rfc3541Header)
+	ps, realm, err := rfc5849.ParseAuthorizationHeader(rfc3541Header)
 	if err != nil {
 		t.Fatalf("ParseAuthorizationHeader: %v", err)
 	}
@@ -44,26 +45,26 @@ func vecRFC3541Params(t *testing.T) []core.Param {
 	}
 	// Query: b5=%3D%253D&a3=a&c%40=&a2=r%20b
 	ps = append(ps,
-		core.Param{Key: "b5", Value: "=%3D"},
-		core.Param{Key: "a3", Value: "a"},
-		core.Param{Key: "c@", Value: ""},
-		core.Param{Key: "a2", Value: "r b"},
+		rfc5849.Param{Key: "b5", Value: "=%3D"},
+		rfc5849.Param{Key: "a3", Value: "a"},
+		rfc5849.Param{Key: "c@", Value: ""},
+		rfc5849.Param{Key: "a2", Value: "r b"},
 	)
 	// Body: c2&a3=2+q ("c2" has no "=", "+" is a space).
 	ps = append(ps,
-		core.Param{Key: "c2", Value: ""},
-		core.Param{Key: "a3", Value: "2 q"},
+		rfc5849.Param{Key: "c2", Value: ""},
+		rfc5849.Param{Key: "a3", Value: "2 q"},
 	)
 	return ps
 }
 
-func vecWithoutSignature(ps []core.Param) []core.Param {
-	return slices.DeleteFunc(slices.Clone(ps), func(p core.Param) bool { return p.Key == "oauth_signature" })
+func vecWithoutSignature(ps []rfc5849.Param) []rfc5849.Param {
+	return slices.DeleteFunc(slices.Clone(ps), func(p rfc5849.Param) bool { return p.Key == "oauth_signature" })
 }
 
-func vecMethod(t *testing.T, name string) core.SignatureMethod {
+func vecMethod(t *testing.T, name string) rfc5849.SignatureMethod {
 	t.Helper()
-	m, ok := core.Method(name)
+	m, ok := rfc5849.Method(name)
 	if !ok {
 		t.Fatalf("Method(%q) not found", name)
 	}
@@ -72,7 +73,7 @@ func vecMethod(t *testing.T, name string) core.SignatureMethod {
 
 // vecCheckSign signs base with method name and keys, compares with want, and
 // verifies want.
-func vecCheckSign(t *testing.T, name, base string, k core.Keys, want string) {
+func vecCheckSign(t *testing.T, name, base string, k rfc5849.Keys, want string) {
 	t.Helper()
 	m := vecMethod(t, name)
 	got, err := m.Sign([]byte(base), k)
@@ -100,11 +101,11 @@ func TestRFC5849Section341(t *testing.T) {
 		t.Errorf("header oauth_signature decoded to %q", sig)
 	}
 
-	if got := core.NormalizeParameters(vecWithoutSignature(ps)); got != rfc3541Normalized {
+	if got := rfc5849.NormalizeParameters(vecWithoutSignature(ps)); got != rfc3541Normalized {
 		t.Errorf("NormalizeParameters:\n got %s\nwant %s", got, rfc3541Normalized)
 	}
 
-	uri, err := core.BaseStringURI("http://example.com/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b")
+	uri, err := rfc5849.BaseStringURI("http://example.com/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b")
 	if err != nil {
 		t.Fatalf("BaseStringURI: %v", err)
 	}
@@ -114,20 +115,20 @@ func TestRFC5849Section341(t *testing.T) {
 
 	// oauth_signature is in ps: SignatureBaseString must leave it out.
 	for _, method := range []string{"POST", "post"} {
-		if got := core.SignatureBaseString(method, uri, ps); got != rfc3541Base {
+		if got := rfc5849.BaseString(method, uri, ps); got != rfc3541Base {
 			t.Errorf("SignatureBaseString(%q):\n got %s\nwant %s", method, got, rfc3541Base)
 		}
 	}
 
 	// Erratum 2550: the RFC prints bYT5CMsGcbgUdFHObYMEfcx6bsw=.
-	k := core.Keys{ConsumerSecret: "j49sk3j29djd", TokenSecret: "dh893hdasih9"}
+	k := rfc5849.Keys{ConsumerSecret: "j49sk3j29djd", TokenSecret: "dh893hdasih9"}
 	vecCheckSign(t, core.HMACSHA1, rfc3541Base, k, "r6/TJjbCOr97/+UU0NsvSne7s5g=")
 	m := vecMethod(t, core.HMACSHA1)
-	if err := m.Verify([]byte(rfc3541Base), "bYT5CMsGcbgUdFHObYMEfcx6bsw=", k); !errors.Is(err, core.ErrSignature) {
+	if err := m.Verify([]byte(rfc3541Base), "bYT5CMsGcbgUdFHObYMEfcx6bsw=", k); !errors.Is(err, rfc5849.ErrSignature) {
 		t.Errorf("Verify(RFC's misprinted signature) = %v, want ErrSignature", err)
 	}
 
-	k = core.Keys{ConsumerSecret: "ECrDNoq1VYzzzzzzzzzyAK7TwZNtPnkqatqZZZZ", TokenSecret: "just-a-string    asdasd"}
+	k = rfc5849.Keys{ConsumerSecret: "ECrDNoq1VYzzzzzzzzzyAK7TwZNtPnkqatqZZZZ", TokenSecret: "just-a-string    asdasd"}
 	pt, err := vecMethod(t, core.PLAINTEXT).Sign(nil, k)
 	if err != nil || pt != "ECrDNoq1VYzzzzzzzzzyAK7TwZNtPnkqatqZZZZ&just-a-string%20%20%20%20asdasd" {
 		t.Errorf("signing key = %q, %v", pt, err)
@@ -161,7 +162,7 @@ func TestBaseStringURI(t *testing.T) {
 		{"http://example.com:65535/", "http://example.com:65535/"},
 	}
 	for _, tc := range tests {
-		got, err := core.BaseStringURI(tc.in)
+		got, err := rfc5849.BaseStringURI(tc.in)
 		if err != nil || got != tc.want {
 			t.Errorf("BaseStringURI(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
 		}
@@ -178,7 +179,7 @@ func TestBaseStringURI(t *testing.T) {
 		"",
 	}
 	for _, in := range invalid {
-		if got, err := core.BaseStringURI(in); err == nil {
+		if got, err := rfc5849.BaseStringURI(in); err == nil {
 			t.Errorf("BaseStringURI(%q) = %q, nil; want an error", in, got)
 		}
 	}
@@ -189,13 +190,13 @@ func TestWalkThrough(t *testing.T) {
 	const ck, cs = "dpf43f3p2l4k3l03", "kd94hf93k423kf44"
 	tests := []struct {
 		name, method, url string
-		params            []core.Param
+		params            []rfc5849.Param
 		tokenSecret       string
 		want              string
 	}{
 		{
 			name: "initiate", method: "POST", url: "https://photos.example.net/initiate",
-			params: []core.Param{
+			params: []rfc5849.Param{
 				{Key: "oauth_consumer_key", Value: ck},
 				{Key: "oauth_signature_method", Value: "HMAC-SHA1"},
 				{Key: "oauth_timestamp", Value: "137131200"},
@@ -206,7 +207,7 @@ func TestWalkThrough(t *testing.T) {
 		},
 		{
 			name: "token", method: "POST", url: "https://photos.example.net/token",
-			params: []core.Param{
+			params: []rfc5849.Param{
 				{Key: "oauth_consumer_key", Value: ck},
 				{Key: "oauth_token", Value: "hh5s93j4hdidpola"},
 				{Key: "oauth_signature_method", Value: "HMAC-SHA1"},
@@ -219,7 +220,7 @@ func TestWalkThrough(t *testing.T) {
 		},
 		{
 			name: "photos", method: "GET", url: "http://photos.example.net/photos?file=vacation.jpg&size=original",
-			params: []core.Param{
+			params: []rfc5849.Param{
 				{Key: "file", Value: "vacation.jpg"},
 				{Key: "size", Value: "original"},
 				{Key: "oauth_consumer_key", Value: ck},
@@ -234,24 +235,24 @@ func TestWalkThrough(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			uri, err := core.BaseStringURI(tc.url)
+			uri, err := rfc5849.BaseStringURI(tc.url)
 			if err != nil {
 				t.Fatal(err)
 			}
-			base := core.SignatureBaseString(tc.method, uri, tc.params)
-			vecCheckSign(t, core.HMACSHA1, base, core.Keys{ConsumerSecret: cs, TokenSecret: tc.tokenSecret}, tc.want)
+			base := rfc5849.BaseString(tc.method, uri, tc.params)
+			vecCheckSign(t, core.HMACSHA1, base, rfc5849.Keys{ConsumerSecret: cs, TokenSecret: tc.tokenSecret}, tc.want)
 		})
 	}
 }
 
 func TestPlaintext(t *testing.T) {
 	tests := []struct {
-		k    core.Keys
+		k    rfc5849.Keys
 		want string
 	}{
-		{core.Keys{ConsumerSecret: "ja893SD9"}, "ja893SD9&"},
-		{core.Keys{ConsumerSecret: "ja893SD9", TokenSecret: "xyz4992k83j47x0b"}, "ja893SD9&xyz4992k83j47x0b"},
-		{core.Keys{ConsumerSecret: "a b", TokenSecret: "c&d"}, "a%20b&c%26d"},
+		{rfc5849.Keys{ConsumerSecret: "ja893SD9"}, "ja893SD9&"},
+		{rfc5849.Keys{ConsumerSecret: "ja893SD9", TokenSecret: "xyz4992k83j47x0b"}, "ja893SD9&xyz4992k83j47x0b"},
+		{rfc5849.Keys{ConsumerSecret: "a b", TokenSecret: "c&d"}, "a%20b&c%26d"},
 	}
 	for _, tc := range tests {
 		vecCheckSign(t, core.PLAINTEXT, "ignored base string", tc.k, tc.want)
@@ -259,7 +260,7 @@ func TestPlaintext(t *testing.T) {
 }
 
 func TestAppendixA(t *testing.T) {
-	params := []core.Param{
+	params := []rfc5849.Param{
 		{Key: "file", Value: "vacation.jpg"},
 		{Key: "size", Value: "original"},
 		{Key: "oauth_version", Value: "1.0"},
@@ -270,24 +271,24 @@ func TestAppendixA(t *testing.T) {
 		{Key: "oauth_signature_method", Value: "HMAC-SHA1"},
 	}
 	const wantBase = "GET&http%3A%2F%2Fphotos.example.net%2Fphotos&file%3Dvacation.jpg%26oauth_consumer_key%3Ddpf43f3p2l4k3l03%26oauth_nonce%3Dkllo9940pd9333jh%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D1191242096%26oauth_token%3Dnnch734d00sl2jdk%26oauth_version%3D1.0%26size%3Doriginal"
-	uri, err := core.BaseStringURI("http://photos.example.net/photos?file=vacation.jpg&size=original")
+	uri, err := rfc5849.BaseStringURI("http://photos.example.net/photos?file=vacation.jpg&size=original")
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := core.SignatureBaseString("GET", uri, params)
+	base := rfc5849.BaseString("GET", uri, params)
 	if base != wantBase {
 		t.Errorf("base string:\n got %s\nwant %s", base, wantBase)
 	}
-	vecCheckSign(t, core.HMACSHA1, wantBase, core.Keys{ConsumerSecret: "kd94hf93k423kf44", TokenSecret: "pfkkdhi9sl3r4s00"}, "tR3+Ty81lMeYAr/Fid0kMTYa/WM=")
+	vecCheckSign(t, core.HMACSHA1, wantBase, rfc5849.Keys{ConsumerSecret: "kd94hf93k423kf44", TokenSecret: "pfkkdhi9sl3r4s00"}, "tR3+Ty81lMeYAr/Fid0kMTYa/WM=")
 }
 
 func TestNVBaseString(t *testing.T) {
 	for _, u := range []string{"http://example.com/?n=v", "http://example.com?n=v"} {
-		uri, err := core.BaseStringURI(u)
+		uri, err := rfc5849.BaseStringURI(u)
 		if err != nil {
 			t.Fatalf("BaseStringURI(%q): %v", u, err)
 		}
-		got := core.SignatureBaseString("GET", uri, []core.Param{{Key: "n", Value: "v"}})
+		got := rfc5849.BaseString("GET", uri, []rfc5849.Param{{Key: "n", Value: "v"}})
 		if want := "GET&http%3A%2F%2Fexample.com%2F&n%3Dv"; got != want {
 			t.Errorf("%s: base = %q, want %q", u, got, want)
 		}
@@ -295,8 +296,8 @@ func TestNVBaseString(t *testing.T) {
 }
 
 func TestHMACBS(t *testing.T) {
-	vecCheckSign(t, core.HMACSHA1, "bs", core.Keys{ConsumerSecret: "cs"}, "egQqG5AJep5sJ7anhXju1unge2I=")
-	vecCheckSign(t, core.HMACSHA1, "bs", core.Keys{ConsumerSecret: "cs", TokenSecret: "ts"}, "VZVjXceV7JgPq/dOTnNmEfO0Fv8=")
+	vecCheckSign(t, core.HMACSHA1, "bs", rfc5849.Keys{ConsumerSecret: "cs"}, "egQqG5AJep5sJ7anhXju1unge2I=")
+	vecCheckSign(t, core.HMACSHA1, "bs", rfc5849.Keys{ConsumerSecret: "cs", TokenSecret: "ts"}, "VZVjXceV7JgPq/dOTnNmEfO0Fv8=")
 }
 
 func TestPercentEncode(t *testing.T) {
@@ -317,10 +318,10 @@ func TestPercentEncode(t *testing.T) {
 		{"!*'();:@&=+$,/?#[]", "%21%2A%27%28%29%3B%3A%40%26%3D%2B%24%2C%2F%3F%23%5B%5D"},
 	}
 	for _, tc := range tests {
-		if got := core.PercentEncode(tc.in); got != tc.want {
+		if got := rfc5849.Encode(tc.in); got != tc.want {
 			t.Errorf("PercentEncode(%q) = %q, want %q", tc.in, got, tc.want)
 		}
-		if got, err := core.PercentDecode(tc.want); err != nil || got != tc.in {
+		if got, err := rfc5849.Decode(tc.want); err != nil || got != tc.in {
 			t.Errorf("PercentDecode(%q) = %q, %v; want %q", tc.want, got, err, tc.in)
 		}
 	}
@@ -337,28 +338,28 @@ func TestPercentDecode(t *testing.T) {
 		{"%25%32%30", "%20"}, // decoded once only
 	}
 	for _, tc := range tests {
-		if got, err := core.PercentDecode(tc.in); err != nil || got != tc.want {
+		if got, err := rfc5849.Decode(tc.in); err != nil || got != tc.want {
 			t.Errorf("PercentDecode(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
 		}
 	}
 	for _, in := range []string{"%", "%4", "abc%", "%G1", "%1G", "%%41", "a%2", "%zz"} {
-		if got, err := core.PercentDecode(in); err == nil {
+		if got, err := rfc5849.Decode(in); err == nil {
 			t.Errorf("PercentDecode(%q) = %q, nil; want an error", in, got)
 		}
 	}
 }
 
 func TestNormalizeParameters(t *testing.T) {
-	p := func(kv ...string) []core.Param {
-		var ps []core.Param
+	p := func(kv ...string) []rfc5849.Param {
+		var ps []rfc5849.Param
 		for i := 0; i < len(kv); i += 2 {
-			ps = append(ps, core.Param{Key: kv[i], Value: kv[i+1]})
+			ps = append(ps, rfc5849.Param{Key: kv[i], Value: kv[i+1]})
 		}
 		return ps
 	}
 	tests := []struct {
 		form   string // the vector's form input, for the failure message
-		params []core.Param
+		params []rfc5849.Param
 		want   string
 	}{
 		{"name", p("name", ""), "name="},
@@ -372,7 +373,7 @@ func TestNormalizeParameters(t *testing.T) {
 		{"oauth_signature kept", p("oauth_signature", "s", "a", "b"), "a=b&oauth_signature=s"},
 	}
 	for _, tc := range tests {
-		if got := core.NormalizeParameters(tc.params); got != tc.want {
+		if got := rfc5849.NormalizeParameters(tc.params); got != tc.want {
 			t.Errorf("NormalizeParameters(%s) = %q, want %q", tc.form, got, tc.want)
 		}
 	}
@@ -396,16 +397,16 @@ WpkUQDIDJEoFUzKMVuJf4KO/FJ345+BNLGgbJ6WujreoM1X/gYfdnJ/J
 `
 
 func TestRSASHA1AppendixA(t *testing.T) {
-	pub, err := core.ParseRSAPublicKey(appendixACert)
+	pub, err := rfc5849.ParseRSAPublicKey(appendixACert)
 	if err != nil {
 		t.Fatalf("ParseRSAPublicKey: %v", err)
 	}
 	// The base string is the one the parameters give.
-	uri, err := core.BaseStringURI("http://photos.example.net/photos?file=vacaction.jpg&size=original")
+	uri, err := rfc5849.BaseStringURI("http://photos.example.net/photos?file=vacaction.jpg&size=original")
 	if err != nil {
 		t.Fatal(err)
 	}
-	params := []core.Param{
+	params := []rfc5849.Param{
 		{Key: "file", Value: "vacaction.jpg"},
 		{Key: "size", Value: "original"},
 		{Key: "oauth_consumer_key", Value: "dpf43f3p2l4k3l03"},
@@ -414,23 +415,23 @@ func TestRSASHA1AppendixA(t *testing.T) {
 		{Key: "oauth_timestamp", Value: "1196666512"},
 		{Key: "oauth_version", Value: "1.0"},
 	}
-	if got := core.SignatureBaseString("GET", uri, params); got != appendixARSABase {
+	if got := rfc5849.BaseString("GET", uri, params); got != appendixARSABase {
 		t.Errorf("base string:\n got %s\nwant %s", got, appendixARSABase)
 	}
 
 	m := vecMethod(t, core.RSASHA1)
-	k := core.Keys{PublicKey: pub}
+	k := rfc5849.Keys{PublicKey: pub}
 	if err := m.Verify([]byte(appendixARSABase), appendixARSASig, k); err != nil {
 		t.Errorf("Verify = %v, want nil", err)
 	}
 	// One changed byte of the base string fails.
 	bad := []byte(appendixARSABase)
 	bad[len(bad)-1] ^= 1
-	if err := m.Verify(bad, appendixARSASig, k); !errors.Is(err, core.ErrSignature) {
+	if err := m.Verify(bad, appendixARSASig, k); !errors.Is(err, rfc5849.ErrSignature) {
 		t.Errorf("Verify(changed base) = %v, want ErrSignature", err)
 	}
 	// The same signature under RSA-SHA256 fails.
-	if err := vecMethod(t, core.RSASHA256).Verify([]byte(appendixARSABase), appendixARSASig, k); !errors.Is(err, core.ErrSignature) {
+	if err := vecMethod(t, core.RSASHA256).Verify([]byte(appendixARSABase), appendixARSASig, k); !errors.Is(err, rfc5849.ErrSignature) {
 		t.Errorf("RSA-SHA256 Verify(RSA-SHA1 signature) = %v, want ErrSignature", err)
 	}
 }
@@ -454,20 +455,20 @@ uQIDAQAB
 )
 
 func TestRSASHA512OpenSSL(t *testing.T) {
-	pub, err := core.ParseRSAPublicKey(rsaSHA512Key)
+	pub, err := rfc5849.ParseRSAPublicKey(rsaSHA512Key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	k := core.Keys{PublicKey: pub}
+	k := rfc5849.Keys{PublicKey: pub}
 	if err := vecMethod(t, core.RSASHA512).Verify([]byte(rsaSHA512Base), rsaSHA512Sig, k); err != nil {
 		t.Errorf("Verify = %v, want nil", err)
 	}
 	bad := []byte(rsaSHA512Base)
 	bad[0] = 'P'
-	if err := vecMethod(t, core.RSASHA512).Verify(bad, rsaSHA512Sig, k); !errors.Is(err, core.ErrSignature) {
+	if err := vecMethod(t, core.RSASHA512).Verify(bad, rsaSHA512Sig, k); !errors.Is(err, rfc5849.ErrSignature) {
 		t.Errorf("Verify(changed base) = %v, want ErrSignature", err)
 	}
-	if err := vecMethod(t, core.RSASHA256).Verify([]byte(rsaSHA512Base), rsaSHA512Sig, k); !errors.Is(err, core.ErrSignature) {
+	if err := vecMethod(t, core.RSASHA256).Verify([]byte(rsaSHA512Base), rsaSHA512Sig, k); !errors.Is(err, rfc5849.ErrSignature) {
 		t.Errorf("RSA-SHA256 Verify(RSA-SHA512 signature) = %v, want ErrSignature", err)
 	}
 }
@@ -480,7 +481,7 @@ func TestParseRSAPublicKeyErrors(t *testing.T) {
 		"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
 		"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
 	} {
-		if _, err := core.ParseRSAPublicKey(in); err == nil {
+		if _, err := rfc5849.ParseRSAPublicKey(in); err == nil {
 			t.Errorf("ParseRSAPublicKey(%q): want an error", in)
 		}
 	}
@@ -513,18 +514,18 @@ func TestRSARoundTrip(t *testing.T) {
 	for _, name := range []string{core.RSASHA1, core.RSASHA256, core.RSASHA512} {
 		t.Run(name, func(t *testing.T) {
 			m := vecMethod(t, name)
-			sig, err := m.Sign([]byte(rfc3541Base), core.Keys{PrivateKey: keys[0]})
+			sig, err := m.Sign([]byte(rfc3541Base), rfc5849.Keys{PrivateKey: keys[0]})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := m.Verify([]byte(rfc3541Base), sig, core.Keys{PublicKey: &keys[0].PublicKey}); err != nil {
+			if err := m.Verify([]byte(rfc3541Base), sig, rfc5849.Keys{PublicKey: &keys[0].PublicKey}); err != nil {
 				t.Errorf("Verify = %v", err)
 			}
-			if _, err := m.Sign([]byte("x"), core.Keys{ConsumerSecret: "s"}); err == nil {
+			if _, err := m.Sign([]byte("x"), rfc5849.Keys{ConsumerSecret: "s"}); err == nil {
 				t.Error("Sign without a private key: want an error")
 			}
-			err = m.Verify([]byte("x"), sig, core.Keys{ConsumerSecret: "s"})
-			if err == nil || errors.Is(err, core.ErrSignature) {
+			err = m.Verify([]byte("x"), sig, rfc5849.Keys{ConsumerSecret: "s"})
+			if err == nil || errors.Is(err, rfc5849.ErrSignature) {
 				t.Errorf("Verify without a public key = %v, want a key error", err)
 			}
 		})
@@ -536,8 +537,8 @@ func TestRSARoundTrip(t *testing.T) {
 func TestVerifyNegative(t *testing.T) {
 	keys := testRSAKeys(t)
 	base := []byte(rfc3541Base)
-	good := core.Keys{ConsumerSecret: "j49sk3j29djd", TokenSecret: "dh893hdasih9", PrivateKey: keys[0], PublicKey: &keys[0].PublicKey}
-	other := core.Keys{ConsumerSecret: "j49sk3j29djd", TokenSecret: "dh893hdasih8", PrivateKey: keys[1], PublicKey: &keys[1].PublicKey}
+	good := rfc5849.Keys{ConsumerSecret: "j49sk3j29djd", TokenSecret: "dh893hdasih9", PrivateKey: keys[0], PublicKey: &keys[0].PublicKey}
+	other := rfc5849.Keys{ConsumerSecret: "j49sk3j29djd", TokenSecret: "dh893hdasih8", PrivateKey: keys[1], PublicKey: &keys[1].PublicKey}
 	for _, name := range []string{core.HMACSHA1, core.HMACSHA256, core.HMACSHA512, core.RSASHA1, core.RSASHA256, core.RSASHA512, core.PLAINTEXT} {
 		t.Run(name, func(t *testing.T) {
 			m := vecMethod(t, name)
@@ -569,7 +570,7 @@ func TestVerifyNegative(t *testing.T) {
 			long := strings.Repeat(sig, 20)
 			cases := []struct {
 				name, sig string
-				k         core.Keys
+				k         rfc5849.Keys
 			}{
 				{"wrong signature", wrongSig, good},
 				{"changed character", string(flipped), good},
@@ -585,29 +586,29 @@ func TestVerifyNegative(t *testing.T) {
 				// The base string does not matter for PLAINTEXT.
 				cases = slices.DeleteFunc(cases, func(c struct {
 					name, sig string
-					k         core.Keys
+					k         rfc5849.Keys
 				}) bool {
 					return c.name == "wrong signature"
 				})
 			}
 			for _, c := range cases {
-				if err := m.Verify(base, c.sig, c.k); !errors.Is(err, core.ErrSignature) {
+				if err := m.Verify(base, c.sig, c.k); !errors.Is(err, rfc5849.ErrSignature) {
 					t.Errorf("%s: Verify = %v, want ErrSignature", c.name, err)
 				}
 			}
 		})
 	}
-	if _, ok := core.Method("HMAC-MD5"); ok {
+	if _, ok := rfc5849.Method("HMAC-MD5"); ok {
 		t.Error(`Method("HMAC-MD5") found`)
 	}
-	if _, ok := core.Method("hmac-sha1"); ok {
+	if _, ok := rfc5849.Method("hmac-sha1"); ok {
 		t.Error(`Method("hmac-sha1") found: method names are case-sensitive`)
 	}
 }
 
 // TestHardEncodings checks §5 of the vectors.
 func TestHardEncodings(t *testing.T) {
-	params := []core.Param{
+	params := []rfc5849.Param{
 		{Key: "file", Value: "mountain & water view"},
 		{Key: "format", Value: "jpeg"},
 		{Key: "include", Value: "date"},
@@ -621,14 +622,14 @@ func TestHardEncodings(t *testing.T) {
 		{Key: "oauth_signature_method", Value: "HMAC-SHA1"},
 	}
 	const wantBase = "GET&http%3A%2F%2Fexample.com%2Fphoto&file%3Dmountain%2520%2526%2520water%2520view%26format%3Djpeg%26include%3Daperture%26include%3Ddate%26oauth_consumer_key%3D1234%253Dasdf%253D4567%26oauth_nonce%3D3jd834jd9%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D12303202302%26oauth_token%3Dasdf-4354%253Dasew-5698%26oauth_version%3D1.0%26title%3Dtaken%2520with%2520a%252030%2525%2520orange%2520filter"
-	uri, err := core.BaseStringURI("http://example.com:80/photo")
+	uri, err := rfc5849.BaseStringURI("http://example.com:80/photo")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := core.SignatureBaseString("GET", uri, params); got != wantBase {
+	if got := rfc5849.BaseString("GET", uri, params); got != wantBase {
 		t.Errorf("base string:\n got %s\nwant %s", got, wantBase)
 	}
-	k := core.Keys{ConsumerSecret: "erks823*43=asd&123ls%23", TokenSecret: "dis9$#$Js009%=="}
+	k := rfc5849.Keys{ConsumerSecret: "erks823*43=asd&123ls%23", TokenSecret: "dis9$#$Js009%=="}
 	// PLAINTEXT's signature is the signing key.
 	vecCheckSign(t, core.PLAINTEXT, wantBase, k, "erks823%2A43%3Dasd%26123ls%2523&dis9%24%23%24Js009%25%3D%3D")
 	vecCheckSign(t, core.HMACSHA1, wantBase, k, "jMdUSR1vOr3SzNv3gZ5DDDuGirA=")
@@ -671,10 +672,10 @@ func TestBodyHash(t *testing.T) {
 }
 
 func TestParseAuthorizationHeader(t *testing.T) {
-	type P = core.Param
+	type P = rfc5849.Param
 	tests := []struct {
 		name, in  string
-		want      []core.Param
+		want      []rfc5849.Param
 		wantRealm string
 	}{
 		{"realm excluded", `OAuth realm="Example", oauth_consumer_key="9djdj82h48djs9d2"`,
@@ -705,7 +706,7 @@ func TestParseAuthorizationHeader(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, realm, err := core.ParseAuthorizationHeader(tc.in)
+			got, realm, err := rfc5849.ParseAuthorizationHeader(tc.in)
 			if err != nil {
 				t.Fatalf("ParseAuthorizationHeader(%q): %v", tc.in, err)
 			}
@@ -734,7 +735,7 @@ func TestParseAuthorizationHeader(t *testing.T) {
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
-			if got, realm, err := core.ParseAuthorizationHeader(tc.in); err == nil {
+			if got, realm, err := rfc5849.ParseAuthorizationHeader(tc.in); err == nil {
 				t.Errorf("ParseAuthorizationHeader(%q) = %q, %q, nil; want an error", tc.in, got, realm)
 			}
 		})
@@ -745,10 +746,10 @@ func TestParseAuthorizationHeader(t *testing.T) {
 // (RFC 7235 auth-param) and that empty list elements are skipped or refused,
 // never folded into a name.
 func TestParseAuthorizationHeaderNames(t *testing.T) {
-	type P = core.Param
+	type P = rfc5849.Param
 	tests := []struct {
 		in string
-		ok []core.Param // the one accepted parse; nil: the header must be refused
+		ok []rfc5849.Param // the one accepted parse; nil: the header must be refused
 	}{
 		{`OAuth a="1",,b="2"`, []P{{Key: "a", Value: "1"}, {Key: "b", Value: "2"}}},
 		{`OAuth , a="1"`, []P{{Key: "a", Value: "1"}}},
@@ -759,7 +760,7 @@ func TestParseAuthorizationHeaderNames(t *testing.T) {
 		{`OAuth a;b="1"`, nil},
 	}
 	for _, tc := range tests {
-		got, _, err := core.ParseAuthorizationHeader(tc.in)
+		got, _, err := rfc5849.ParseAuthorizationHeader(tc.in)
 		if err == nil && (tc.ok == nil || !slices.Equal(got, tc.ok)) {
 			want := "an error"
 			if tc.ok != nil {
@@ -775,11 +776,11 @@ func TestParseAuthorizationHeaderNames(t *testing.T) {
 // testdata/fuzz/FuzzBaseStringURI/percent_in_host).
 func TestBaseStringURIPercentHost(t *testing.T) {
 	for _, in := range []string{"http://%25", "http://a%25b/", "http://a%250/x"} {
-		u, err := core.BaseStringURI(in)
+		u, err := rfc5849.BaseStringURI(in)
 		if err != nil {
 			continue // refusing it is fine
 		}
-		if again, err := core.BaseStringURI(u); err != nil || again != u {
+		if again, err := rfc5849.BaseStringURI(u); err != nil || again != u {
 			t.Errorf("BaseStringURI(%q) = %q, which normalizes to %q, %v", in, u, again, err)
 		}
 	}
@@ -790,7 +791,7 @@ func TestBaseStringURIPercentHost(t *testing.T) {
 // bits of its last character set (Go's base64 decoder accepts both).
 func TestVerifyCanonicalSignature(t *testing.T) {
 	keys := testRSAKeys(t)
-	k := core.Keys{ConsumerSecret: "cs", TokenSecret: "ts", PrivateKey: keys[0], PublicKey: &keys[0].PublicKey}
+	k := rfc5849.Keys{ConsumerSecret: "cs", TokenSecret: "ts", PrivateKey: keys[0], PublicKey: &keys[0].PublicKey}
 	base := []byte("bs")
 	for _, name := range []string{core.HMACSHA1, core.HMACSHA256, core.HMACSHA512, core.RSASHA1, core.RSASHA256, core.RSASHA512} {
 		m := vecMethod(t, name)
@@ -811,7 +812,7 @@ func TestVerifyCanonicalSignature(t *testing.T) {
 			variants = append(variants, struct{ what, sig string }{"with an unused bit set", sig[:last] + string(alphabet[v^1]) + sig[last+1:]})
 		}
 		for _, v := range variants {
-			if err := m.Verify(base, v.sig, k); !errors.Is(err, core.ErrSignature) {
+			if err := m.Verify(base, v.sig, k); !errors.Is(err, rfc5849.ErrSignature) {
 				t.Errorf("%s: Verify(signature %s) = %v, want ErrSignature", name, v.what, err)
 			}
 		}

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/go-oauth1/provider/core"
+	"github.com/go-oauth1/provider/core/internal/rfc5849"
 	"github.com/go-oauth1/provider/core/memstore"
 	"github.com/go-oauth1/provider/core/oauthtest"
 )
@@ -60,7 +61,7 @@ const (
 // nonceSeq makes the signer's nonces unique within the test binary.
 var nonceSeq atomic.Uint64
 
-func prm(k, v string) core.Param { return core.Param{Key: k, Value: v} }
+func prm(k, v string) rfc5849.Param { return rfc5849.Param{Key: k, Value: v} }
 
 // signer signs a test request the way an OAuth client does.
 type signer struct {
@@ -94,7 +95,7 @@ func (s signer) using(method string) signer {
 // travel with the protocol ones; other extras go in the query (header
 // mode) or next to the protocol parameters. A method core does not know is
 // sent by name over an HMAC-SHA1 signature.
-func (s signer) sign(r *http.Request, extra ...core.Param) *http.Request {
+func (s signer) sign(r *http.Request, extra ...rfc5849.Param) *http.Request {
 	method := cmp.Or(s.method, core.HMACSHA1)
 	nonce := s.nonce
 	if nonce == "" {
@@ -105,8 +106,8 @@ func (s signer) sign(r *http.Request, extra ...core.Param) *http.Request {
 		Method: method, PrivateKey: s.rsa, Now: s.clock.Now, Nonce: func() string { return nonce },
 		Realm: s.realm, OmitVersion: true,
 	}
-	var proto, other []core.Param
-	if _, ok := core.Method(method); !ok {
+	var proto, other []rfc5849.Param
+	if _, ok := rfc5849.Method(method); !ok {
 		os.Method = core.HMACSHA1
 		proto = append(proto, prm("oauth_signature_method", method))
 	}
@@ -162,7 +163,7 @@ func (s signer) sign(r *http.Request, extra ...core.Param) *http.Request {
 		if os.Placement != oauthtest.Header {
 			panic("signer: omit works on the header only")
 		}
-		ps, realm, err := core.ParseAuthorizationHeader(r.Header.Get("Authorization"))
+		ps, realm, err := rfc5849.ParseAuthorizationHeader(r.Header.Get("Authorization"))
 		if err != nil {
 			panic(err)
 		}
@@ -177,15 +178,15 @@ func (s signer) sign(r *http.Request, extra ...core.Param) *http.Request {
 	return r
 }
 
-func encodePairs(ps []core.Param) string {
+func encodePairs(ps []rfc5849.Param) string {
 	var parts []string
 	for _, p := range ps {
-		parts = append(parts, core.PercentEncode(p.Key)+"="+core.PercentEncode(p.Value))
+		parts = append(parts, rfc5849.Encode(p.Key)+"="+rfc5849.Encode(p.Value))
 	}
 	return strings.Join(parts, "&")
 }
 
-func addQuery(r *http.Request, ps []core.Param) {
+func addQuery(r *http.Request, ps []rfc5849.Param) {
 	if len(ps) == 0 {
 		return
 	}
@@ -196,7 +197,7 @@ func addQuery(r *http.Request, ps []core.Param) {
 }
 
 // addForm appends ps to r's form body, making it one if needed.
-func addForm(r *http.Request, ps []core.Param) {
+func addForm(r *http.Request, ps []rfc5849.Param) {
 	if len(ps) == 0 {
 		return
 	}
@@ -348,7 +349,8 @@ func (s *failStore) PurgeNonces(ctx context.Context, before time.Time) (int64, e
 // can make sure none of them is ever rendered.
 type tenv struct {
 	*env
-	fs *failStore
+	fs    *failStore
+	realm string // the realm WWW-Authenticate must name
 
 	mu      sync.Mutex
 	secrets []string
@@ -364,7 +366,7 @@ func newTEnv(t testing.TB, cfg core.Config) *tenv {
 	if err != nil {
 		t.Fatalf("core.New: %v", err)
 	}
-	e := &tenv{env: &env{p: p, store: ms, clock: clock}, fs: fs}
+	e := &tenv{env: &env{p: p, store: ms, clock: clock}, fs: fs, realm: cmp.Or(cfg.Realm, core.DefaultRealm)}
 	e.remember(fxStoreCauseSecret)
 	return e
 }
@@ -490,7 +492,7 @@ func (e *tenv) expectResponse(t testing.TB, w *httptest.ResponseRecorder, status
 	}
 	wantAuth := ""
 	if status == http.StatusUnauthorized {
-		wantAuth = `OAuth realm="` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(e.p.Realm()) + `"`
+		wantAuth = `OAuth realm="` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(e.realm) + `"`
 	}
 	if got := h.Get("WWW-Authenticate"); got != wantAuth {
 		t.Errorf("WWW-Authenticate = %q, want %q", got, wantAuth)
@@ -510,7 +512,7 @@ func (e *tenv) noSecrets(t testing.TB, body string) {
 		if s == "" {
 			continue
 		}
-		for _, f := range []string{s, core.PercentEncode(s), url.QueryEscape(s)} {
+		for _, f := range []string{s, rfc5849.Encode(s), url.QueryEscape(s)} {
 			if strings.Contains(body, f) {
 				t.Errorf("body %q holds the secret %q", body, s)
 				break
@@ -868,11 +870,11 @@ func TestVerifyErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newFixture(t, tc.cfg, keys[0])
 			r := tc.req(e)
-			verify := e.p.Verify
+			var opts []core.AuthOption
 			if tc.two {
-				verify = e.p.VerifyTwoLegged
+				opts = append(opts, core.TwoLegged())
 			}
-			g, err := verify(r)
+			g, err := e.p.Authenticate(r, opts...)
 			if err == nil {
 				t.Fatalf("got grant %+v, want %d %s", g, tc.status, tc.problem)
 			}
@@ -1039,11 +1041,11 @@ func TestVerifyAccepted(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newFixture(t, tc.cfg, keys[0])
 			r := tc.req(e)
-			verify := e.p.Verify
+			var opts []core.AuthOption
 			if tc.two {
-				verify = e.p.VerifyTwoLegged
+				opts = append(opts, core.TwoLegged())
 			}
-			g, err := verify(r)
+			g, err := e.p.Authenticate(r, opts...)
 			e.expect(t, err, 200, "")
 			if g.UserID != tc.user || g.SignatureMethod != tc.method || g.Consumer == nil {
 				t.Fatalf("grant user %q method %q, want %q %q", g.UserID, g.SignatureMethod, tc.user, tc.method)
@@ -1090,7 +1092,7 @@ func TestPlaintextVectors(t *testing.T) {
 			e.token(t, core.AccessToken{Token: "pt-tk", Secret: "xyz4992k83j47x0b", ConsumerKey: "pt-ck", UserID: "u"})
 			r := httptest.NewRequest("GET", tc.url, nil)
 			r.Header.Set("Authorization", authHeader(tc.pairs...))
-			_, err := e.p.VerifyTwoLegged(r)
+			_, err := e.p.Authenticate(r, core.TwoLegged())
 			if tc.status == 200 {
 				e.expect(t, err, 200, "")
 				return
@@ -1107,7 +1109,7 @@ func TestPlaintextVectors(t *testing.T) {
 func TestNonce(t *testing.T) {
 	e := newFixture(t, core.Config{}, nil)
 	verify := func(s signer) error {
-		_, err := e.p.VerifyTwoLegged(s.sign(get()))
+		_, err := e.p.Authenticate(s.sign(get()), core.TwoLegged())
 		return err
 	}
 	a := e.a1()
@@ -1155,7 +1157,7 @@ func TestNonce(t *testing.T) {
 	t.Run("PLAINTEXT with a nonce", func(t *testing.T) {
 		s := e.a1().using(core.PLAINTEXT)
 		s.nonce = "plain-once"
-		do := func() error { _, err := e.p.Verify(s.sign(getTLS())); return err }
+		do := func() error { _, err := e.p.Authenticate(s.sign(getTLS())); return err }
 		e.expect(t, do(), 200, "")
 		e.expect(t, do(), 401, "nonce_used")
 	})
@@ -1168,9 +1170,9 @@ func TestNonceStoreSeparate(t *testing.T) {
 	e := newFixture(t, core.Config{NonceStore: nonces}, nil)
 	s := e.a1()
 	s.nonce = "separate"
-	_, err := e.p.Verify(s.sign(get()))
+	_, err := e.p.Authenticate(s.sign(get()))
 	e.expect(t, err, 200, "")
-	_, err = e.p.Verify(s.sign(get()))
+	_, err = e.p.Authenticate(s.sign(get()))
 	e.expect(t, err, 401, "nonce_used")
 	n := core.Nonce{ConsumerKey: fxCK, Token: fxTK, Nonce: "separate", Timestamp: time.Unix(t0, 0)}
 	if err := nonces.UseNonce(context.Background(), n); !errors.Is(err, core.ErrNonceUsed) {
@@ -1208,7 +1210,7 @@ func TestBodyRestored(t *testing.T) {
 			if want == "" {
 				want = string(readAll(r))
 			}
-			_, err := e.p.Verify(r)
+			_, err := e.p.Authenticate(r)
 			e.expect(t, err, 200, "")
 			got, err := io.ReadAll(r.Body)
 			if err != nil || string(got) != want {
@@ -1218,7 +1220,7 @@ func TestBodyRestored(t *testing.T) {
 	}
 	t.Run("ParseForm after Verify", func(t *testing.T) {
 		r := e.a1().sign(postForm("name=J%C3%B6rg&n=2"))
-		_, err := e.p.Verify(r)
+		_, err := e.p.Authenticate(r)
 		e.expect(t, err, 200, "")
 		if err := r.ParseForm(); err != nil || r.PostForm.Get("name") != "Jörg" || r.PostForm.Get("n") != "2" {
 			t.Errorf("ParseForm after Verify: %v %v", err, r.PostForm)
@@ -1251,11 +1253,11 @@ func TestVerifyStoreFailures(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newFixture(t, core.Config{}, nil)
 			e.failOn(tc.method, tc.err)
-			verify := e.p.Verify
+			var opts []core.AuthOption
 			if tc.two {
-				verify = e.p.VerifyTwoLegged
+				opts = append(opts, core.TwoLegged())
 			}
-			_, err := verify(e.a1().sign(get()))
+			_, err := e.p.Authenticate(e.a1().sign(get()), opts...)
 			e.expect(t, err, tc.status, tc.problem)
 			if !errors.Is(err, tc.err) {
 				t.Errorf("error %v does not keep the cause for logs", err)
@@ -1267,13 +1269,13 @@ func TestVerifyStoreFailures(t *testing.T) {
 		ctx, cancel := context.WithDeadline(context.Background(), time.Unix(0, 0))
 		defer cancel()
 		r := e.a1().sign(get()).WithContext(ctx)
-		_, err := e.p.Verify(r)
+		_, err := e.p.Authenticate(r)
 		e.expect(t, err, 503, "temporarily_unavailable")
 	})
 	t.Run("separate NonceStore at capacity", func(t *testing.T) {
 		nonces := memstore.New(memstore.WithMaxBytes(1)) // too small for one nonce
 		e := newFixture(t, core.Config{NonceStore: nonces}, nil)
-		_, err := e.p.Verify(e.a1().sign(get()))
+		_, err := e.p.Authenticate(e.a1().sign(get()))
 		e.expect(t, err, 503, "temporarily_unavailable")
 	})
 }

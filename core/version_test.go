@@ -26,7 +26,7 @@ func TestVerify_Version(t *testing.T) {
 	} {
 		t.Run(tc.version, func(t *testing.T) {
 			e := newFixture(t, core.Config{}, nil)
-			_, err := e.p.Verify(e.a1().sign(get(), prm("oauth_version", tc.version)))
+			_, err := e.p.Authenticate(e.a1().sign(get(), prm("oauth_version", tc.version)))
 			prob := ""
 			if tc.status != http.StatusOK {
 				prob = core.ProblemVersionRejected

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"testing"
 
 	"github.com/labstack/echo/v4"
@@ -16,24 +15,12 @@ import (
 
 // adapter is echooauth as the adapter suite (internal/flowtest, suite.go)
 // drives it: the cases are written there once, for Gin and Echo.
-func adapter() flowtest.Adapter[echooauth.Option, echooauth.RouteOption] {
-	return flowtest.Adapter[echooauth.Option, echooauth.RouteOption]{
-		TwoLegged:     echooauth.TwoLegged,
-		RequireScopes: echooauth.RequireScopes,
-		Optional:      echooauth.Optional,
-		ErrorHandler: func(h func(error) (int, string)) echooauth.Option {
-			return echooauth.ErrorHandler(func(c echo.Context, err error) error {
-				status, body := h(err)
-				return c.String(status, body)
-			})
-		},
-		Skipper: func(skip func(*http.Request) bool) echooauth.Option {
-			return echooauth.Skipper(func(c echo.Context) bool { return skip(c.Request()) })
-		},
+func adapter() flowtest.Adapter[echooauth.RouteOption] {
+	return flowtest.Adapter[echooauth.RouteOption]{
 		AllowGET: echooauth.AllowGET,
 		Paths:    echooauth.Paths,
-		Serve: func(p *core.Provider, routes ...flowtest.Route[echooauth.Option]) http.Handler {
-			return serve(echo.New(), p, routes)
+		Serve: func(p *core.Provider, routes ...flowtest.Route) http.Handler {
+			return serve(echo.New(), p, routes, nil)
 		},
 		Register: func(p *core.Provider, prefix string, opts ...echooauth.RouteOption) http.Handler {
 			e := echo.New()
@@ -48,13 +35,29 @@ func adapter() flowtest.Adapter[echooauth.Option, echooauth.RouteOption] {
 	}
 }
 
-// serve adds routes to e, behind echooauth.Middleware(p, route's options,
-// then extra) unless the route is public.
-func serve(e *echo.Echo, p *core.Provider, routes []flowtest.Route[echooauth.Option], extra ...echooauth.Option) *echo.Echo {
+// serve adds routes to e, unless a route is public behind
+// echooauth.Middleware(p, its options), or MiddlewareWithConfig when it has
+// an ErrorHandler or a Skipper, or when onError is set (which answers
+// unless the route has an ErrorHandler of its own).
+func serve(e *echo.Echo, p *core.Provider, routes []flowtest.Route, onError func(c echo.Context, err error) error) *echo.Echo {
 	for _, rt := range routes {
 		var mw []echo.MiddlewareFunc
-		if !rt.Public {
-			mw = append(mw, echooauth.Middleware(p, slices.Concat(rt.Options, extra)...))
+		switch {
+		case rt.Public:
+		case rt.ErrorHandler == nil && rt.Skipper == nil && onError == nil:
+			mw = append(mw, echooauth.Middleware(p, rt.Options...))
+		default:
+			cfg := echooauth.Config{Provider: p, Options: rt.Options, ErrorHandler: onError}
+			if h := rt.ErrorHandler; h != nil {
+				cfg.ErrorHandler = func(c echo.Context, err error) error {
+					status, body := h(err)
+					return c.String(status, body)
+				}
+			}
+			if skip := rt.Skipper; skip != nil {
+				cfg.Skipper = func(c echo.Context) bool { return skip(c.Request()) }
+			}
+			mw = append(mw, echooauth.MiddlewareWithConfig(cfg))
 		}
 		h := func(c echo.Context) error {
 			x := &echoCtx{c: c, p: p}
@@ -82,29 +85,32 @@ func (x *echoCtx) String(status int, body string) {
 	x.err = errors.Join(x.err, x.c.String(status, body))
 }
 func (x *echoCtx) WriteError(err error) { x.p.WriteError(x.c.Response(), err) }
-func (x *echoCtx) Authorization() (*core.AuthorizationRequest, error) {
-	return echooauth.Authorization(x.c, x.p)
+func (x *echoCtx) ConsentRequest() (*core.AuthorizationRequest, error) {
+	return echooauth.ConsentRequest(x.c, x.p)
 }
-func (x *echoCtx) Approve(userID string, scopes []string) (*core.Approval, error) {
+func (x *echoCtx) Approve(userID string, scopes []string) (*core.Decision, error) {
 	return echooauth.Approve(x.c, x.p, userID, scopes)
 }
-func (x *echoCtx) Deny() (string, error) { return echooauth.Deny(x.c, x.p) }
+func (x *echoCtx) Deny() (*core.Decision, error) { return echooauth.Deny(x.c, x.p) }
 
-// Middleware with each option (TwoLegged, RequireScopes, Optional,
-// ErrorHandler, Skipper): the grant GrantFrom sees, the error answers.
+// Middleware with each of core's options (TwoLegged, RequireScopes,
+// Optional): the grant GrantFrom sees, the error answers.
 func TestMiddleware(t *testing.T) { adapter().TestMiddleware(t) }
+
+// MiddlewareWithConfig with an ErrorHandler and a Skipper.
+func TestMiddlewareWithConfig(t *testing.T) { adapter().TestMiddlewareWithConfig(t) }
 
 // Middleware's errors are byte for byte core's, whether written directly
 // or returned as an *echo.HTTPError and rendered by HTTPErrorHandler.
 func TestErrorsAreCores(t *testing.T) {
 	t.Run("direct", adapter().TestErrorsAreCores)
 
-	returned := echooauth.ErrorHandler(func(c echo.Context, err error) error {
+	returned := func(c echo.Context, err error) error {
 		e := core.AsError(err)
 		return echo.NewHTTPError(e.Status, e.Problem).WithInternal(e)
-	})
+	}
 	viaHandler := adapter()
-	viaHandler.Serve = func(p *core.Provider, routes ...flowtest.Route[echooauth.Option]) http.Handler {
+	viaHandler.Serve = func(p *core.Provider, routes ...flowtest.Route) http.Handler {
 		e := echo.New()
 		e.HTTPErrorHandler = echooauth.HTTPErrorHandler(p, e.DefaultHTTPErrorHandler)
 		return serve(e, p, routes, returned)
@@ -145,7 +151,7 @@ func TestMiddlewareKeepsFormBody(t *testing.T) { adapter().TestMiddlewareKeepsFo
 // Register: POST only by default, AllowGET, Paths, on a group or the Echo.
 func TestRegister(t *testing.T) { adapter().TestRegister(t) }
 
-// Authorization, Approve and Deny on a consent page.
+// ConsentRequest, Approve and Deny on a consent page.
 func TestConsent(t *testing.T) { adapter().TestConsent(t) }
 
 // A store failure behind Register, Middleware and the consent helpers

@@ -57,9 +57,9 @@ func NewRouter(app *demo.App) http.Handler {
 	oauth.POST("/authorize", wrap(app.AuthorizeDecision))
 
 	api := e.Group("/api")
-	api.GET("/me", withGrant(app.Me), echooauth.Middleware(p, echooauth.RequireScopes("read")))
-	api.POST("/notes", withGrant(app.Notes), echooauth.Middleware(p, echooauth.RequireScopes("write")))
-	api.GET("/ping", withGrant(app.Ping), echooauth.Middleware(p, echooauth.TwoLegged()))
+	api.GET("/me", withGrant(app.Me), echooauth.Middleware(p, core.RequireScopes("read")))
+	api.POST("/notes", withGrant(app.Notes), echooauth.Middleware(p, core.RequireScopes("write")))
+	api.GET("/ping", withGrant(app.Ping), echooauth.Middleware(p, core.TwoLegged()))
 	return e
 }
 

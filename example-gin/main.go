@@ -55,9 +55,9 @@ func NewRouter(app *demo.App) http.Handler {
 	oauth.POST("/authorize", gin.WrapF(app.AuthorizeDecision))
 
 	api := r.Group("/api")
-	api.GET("/me", ginoauth.Middleware(p, ginoauth.RequireScopes("read")), withGrant(app.Me))
-	api.POST("/notes", ginoauth.Middleware(p, ginoauth.RequireScopes("write")), withGrant(app.Notes))
-	api.GET("/ping", ginoauth.Middleware(p, ginoauth.TwoLegged()), withGrant(app.Ping))
+	api.GET("/me", ginoauth.Middleware(p, core.RequireScopes("read")), withGrant(app.Me))
+	api.POST("/notes", ginoauth.Middleware(p, core.RequireScopes("write")), withGrant(app.Notes))
+	api.GET("/ping", ginoauth.Middleware(p, core.TwoLegged()), withGrant(app.Ping))
 	return r
 }
 

@@ -7,15 +7,22 @@
 //   - Register mounts the temporary credential and token credential
 //     endpoints (POST /request_token and POST /access_token by default) on
 //     the engine or any group.
-//   - Middleware authenticates protected routes: three-legged by default,
-//     with options for two-legged requests (TwoLegged), required scopes
-//     (RequireScopes: 403 permission_denied without them), anonymous
-//     requests (Optional), a custom error answer (ErrorHandler) and a
-//     Skipper. On error it writes the answer and aborts the chain.
+//   - Middleware authenticates protected routes with core's options, as
+//     they are: three-legged by default, core.TwoLegged for requests
+//     signed by a consumer alone, core.RequireScopes (403
+//     permission_denied without them), core.Optional for anonymous
+//     requests. On error it writes core's answer, records the error with
+//     c.Error and aborts the chain. Routes that need no check are mounted
+//     outside the group that uses it.
 //   - GrantFrom returns the verified consumer, token and user. The grant is
 //     also in the request's context.Context, so plain net/http handlers
 //     further down (gin.WrapH) find it with core.FromContext.
-//   - The consent page stays in the application: Authorization reads the
-//     pending request, Approve and Deny finish it, redirecting to the
+//   - The consent page stays in the application: ConsentRequest reads the
+//     pending request, Approve and Deny decide it, redirecting to the
 //     consumer's callback (or returning the verifier for oob clients).
+//
+// Every function takes Gin's value first (the *gin.Context, or the routes
+// to mount on), then the provider, then the rest:
+// Approve(c, p, userID, scopes), Register(r, p, opts...). Middleware, which
+// runs before there is a context, takes the provider first.
 package ginoauth

@@ -39,7 +39,7 @@ func Example() {
 
 	// The consent page is the application's: show who asks for what...
 	r.GET("/oauth/authorize", func(c *gin.Context) {
-		ar, err := ginoauth.Authorization(c, p)
+		ar, err := ginoauth.ConsentRequest(c, p)
 		if err != nil {
 			p.WriteError(c.Writer, err)
 			return
@@ -49,30 +49,30 @@ func Example() {
 	// ...and finish with the user's answer: a redirect to the consumer's
 	// callback, or the verifier to copy for oob clients.
 	r.POST("/oauth/authorize", func(c *gin.Context) {
+		var d *core.Decision
+		var err error
 		if c.PostForm("action") == "deny" {
-			if u, err := ginoauth.Deny(c, p); err != nil {
-				p.WriteError(c.Writer, err)
-			} else if u == "" {
-				c.String(http.StatusOK, "Access denied.")
-			}
-			return
+			d, err = ginoauth.Deny(c, p)
+		} else {
+			d, err = ginoauth.Approve(c, p, currentUser(c), nil)
 		}
-		a, err := ginoauth.Approve(c, p, currentUser(c), nil)
-		if err != nil {
+		switch {
+		case err != nil:
 			p.WriteError(c.Writer, err)
-			return
-		}
-		if a.OOB {
-			c.String(http.StatusOK, "Your verifier: %s", a.Verifier)
+		case d.RedirectURL != "": // answered: 302 to the consumer's callback
+		case d.Denied:
+			c.String(http.StatusOK, "Access denied.")
+		default:
+			c.String(http.StatusOK, "Your verifier: %s", d.Verifier)
 		}
 	})
 
 	// Protected routes: three-legged with scope read, and two-legged.
-	r.GET("/api/me", ginoauth.Middleware(p, ginoauth.RequireScopes("read")), func(c *gin.Context) {
+	r.GET("/api/me", ginoauth.Middleware(p, core.RequireScopes("read")), func(c *gin.Context) {
 		g, _ := ginoauth.GrantFrom(c)
 		c.JSON(http.StatusOK, gin.H{"user": g.UserID, "scopes": g.Scopes})
 	})
-	r.GET("/api/ping", ginoauth.Middleware(p, ginoauth.TwoLegged()), func(c *gin.Context) {
+	r.GET("/api/ping", ginoauth.Middleware(p, core.TwoLegged()), func(c *gin.Context) {
 		g, _ := ginoauth.GrantFrom(c)
 		c.String(http.StatusOK, "pong, %s", g.Consumer.Name)
 	})

@@ -51,66 +51,22 @@ func Register(r gin.IRoutes, p *core.Provider, opts ...RouteOption) {
 	r.Match(methods, c.accessToken, gin.WrapH(p.AccessTokenHandler()))
 }
 
-// Option configures Middleware.
-type Option func(*middleware)
-
-type middleware struct {
-	auth    []core.AuthOption
-	onError func(*gin.Context, error)
-	skip    func(*gin.Context) bool
-}
-
-// TwoLegged accepts requests signed by a consumer alone, without a token
-// (see core.TwoLegged). The grant then has no Token and no UserID.
-func TwoLegged() Option {
-	return func(m *middleware) { m.auth = append(m.auth, core.TwoLegged()) }
-}
-
-// RequireScopes refuses a grant that lacks any of scopes with 403
-// permission_denied.
-func RequireScopes(scopes ...string) Option {
-	return func(m *middleware) { m.auth = append(m.auth, core.RequireScopes(scopes...)) }
-}
-
-// Optional lets a request without any OAuth parameter through with no grant
-// (GrantFrom reports false); a request that carries OAuth parameters must
-// still verify.
-func Optional() Option {
-	return func(m *middleware) { m.auth = append(m.auth, core.Optional()) }
-}
-
-// ErrorHandler replaces the default error answer, core's WriteError with the
-// provider's realm. err is an *core.Error or a store failure (see
-// core.AsError). The chain is aborted after h returns.
-func ErrorHandler(h func(c *gin.Context, err error)) Option {
-	return func(m *middleware) { m.onError = h }
-}
-
-// Skipper lets requests for which skip returns true through untouched: not
-// verified, no grant.
-func Skipper(skip func(c *gin.Context) bool) Option {
-	return func(m *middleware) { m.skip = skip }
-}
-
-// Middleware returns Gin middleware that authenticates each request with p:
-// three-legged (signed with a consumer and an access token) unless
-// TwoLegged is given. On success the grant is put in the request's context,
-// where GrantFrom and core.FromContext find it, and the chain goes on. On
-// failure the error is written (byte for byte as core.WriteError does,
-// unless ErrorHandler says otherwise) and the chain is aborted.
-func Middleware(p *core.Provider, opts ...Option) gin.HandlerFunc {
-	m := middleware{onError: func(c *gin.Context, err error) { p.WriteError(c.Writer, err) }}
-	for _, o := range opts {
-		o(&m)
-	}
+// Middleware returns Gin middleware that authenticates each request with
+// p.Authenticate and opts: a three-legged request (signed with a consumer
+// and an access token) unless opts say otherwise (core.TwoLegged,
+// core.RequireScopes, core.Optional). On success the grant is put in the
+// request's context, where GrantFrom and core.FromContext find it, and the
+// chain goes on. On failure core's answer is written, byte for byte as
+// core.WriteError writes it, the error is recorded with c.Error (so that
+// an error middleware of the application's sees it in c.Errors) and the
+// chain is aborted. To leave routes unchecked, mount them outside the
+// group that uses Middleware.
+func Middleware(p *core.Provider, opts ...core.AuthOption) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if m.skip != nil && m.skip(c) {
-			c.Next()
-			return
-		}
-		g, err := p.Authenticate(c.Request, m.auth...)
+		g, err := p.Authenticate(c.Request, opts...)
 		if err != nil {
-			m.onError(c, err)
+			p.WriteError(c.Writer, err)
+			_ = c.Error(err) // returns err, wrapped for c.Errors
 			c.Abort()
 			return
 		}
@@ -123,57 +79,59 @@ func Middleware(p *core.Provider, opts ...Option) gin.HandlerFunc {
 
 // GrantFrom returns the grant Middleware verified for this request: the
 // consumer, and for three-legged requests the access token and user. It is
-// false when there is none (an Optional anonymous request, a skipped one, or
-// a route without Middleware).
+// false when there is none (an anonymous request let through by
+// core.Optional, or a route without Middleware).
 func GrantFrom(c *gin.Context) (*core.Grant, bool) {
 	return core.FromContext(c.Request.Context())
 }
 
-// Authorization returns the pending authorization named by the request's
+// ConsentRequest returns the pending authorization named by the request's
 // oauth_token (query or form), for the application's consent page to show
-// the consumer and the requested scopes. See core.Provider.ParseAuthorization.
-func Authorization(c *gin.Context, p *core.Provider) (*core.AuthorizationRequest, error) {
-	return p.ParseAuthorization(c.Request)
+// the consumer and the requested scopes. See core.Provider.ConsentRequest.
+func ConsentRequest(c *gin.Context, p *core.Provider) (*core.AuthorizationRequest, error) {
+	return p.ConsentRequest(c.Request)
 }
 
 // Approve records userID's consent to the request token named by the
 // request's oauth_token (query or form); scopes narrows the requested
 // scopes (nil grants all of them). When the consumer gave a callback it
-// answers 302 to it, with oauth_token and oauth_verifier added; for oob it
-// writes nothing and the application shows the returned Verifier. On error
-// nothing is written: render it with p.WriteError or a page of your own (a
-// 5xx has been reported to core.Config.OnServerError with the request).
-func Approve(c *gin.Context, p *core.Provider, userID string, scopes []string) (*core.Approval, error) {
-	token, err := p.AuthorizationToken(c.Request)
+// answers 302 to the decision's RedirectURL, which carries oauth_token and
+// oauth_verifier; for oob it writes nothing and the application shows the
+// decision's Verifier. On error nothing is written: render it with
+// p.WriteError or a page of your own (a 5xx has been reported to
+// core.Config.OnServerError with the request).
+func Approve(c *gin.Context, p *core.Provider, userID string, scopes []string) (*core.Decision, error) {
+	token, err := p.ConsentToken(c.Request)
 	if err != nil {
 		return nil, err
 	}
-	a, err := p.Approve(core.RequestContext(c.Request), token, userID, scopes)
+	d, err := p.Approve(core.RequestContext(c.Request), token, userID, scopes)
 	if err != nil {
 		return nil, err
 	}
-	if a.RedirectURL != "" {
-		c.Redirect(http.StatusFound, a.RedirectURL)
+	if d.RedirectURL != "" {
+		c.Redirect(http.StatusFound, d.RedirectURL)
 	}
-	return a, nil
+	return d, nil
 }
 
 // Deny records the user's refusal of the request token named by the
 // request's oauth_token. When the consumer gave a callback it answers 302 to
-// it, with denied=TOKEN added, and returns that URL; for oob it writes
-// nothing and returns "". On error nothing is written (a 5xx has been
-// reported to core.Config.OnServerError with the request).
-func Deny(c *gin.Context, p *core.Provider) (redirectURL string, err error) {
-	token, err := p.AuthorizationToken(c.Request)
+// the decision's RedirectURL, which carries denied=TOKEN; for oob it writes
+// nothing (the RedirectURL is empty) and the application says that access
+// was denied. On error nothing is written (a 5xx has been reported to
+// core.Config.OnServerError with the request).
+func Deny(c *gin.Context, p *core.Provider) (*core.Decision, error) {
+	token, err := p.ConsentToken(c.Request)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	u, err := p.Deny(core.RequestContext(c.Request), token)
+	d, err := p.Deny(core.RequestContext(c.Request), token)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	if u != "" {
-		c.Redirect(http.StatusFound, u)
+	if d.RedirectURL != "" {
+		c.Redirect(http.StatusFound, d.RedirectURL)
 	}
-	return u, nil
+	return d, nil
 }

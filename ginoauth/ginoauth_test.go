@@ -19,20 +19,8 @@ func TestMain(m *testing.M) {
 
 // adapter is ginoauth as the adapter suite (internal/flowtest, suite.go)
 // drives it: the cases are written there once, for Gin and Echo.
-func adapter() flowtest.Adapter[ginoauth.Option, ginoauth.RouteOption] {
-	return flowtest.Adapter[ginoauth.Option, ginoauth.RouteOption]{
-		TwoLegged:     ginoauth.TwoLegged,
-		RequireScopes: ginoauth.RequireScopes,
-		Optional:      ginoauth.Optional,
-		ErrorHandler: func(h func(error) (int, string)) ginoauth.Option {
-			return ginoauth.ErrorHandler(func(c *gin.Context, err error) {
-				status, body := h(err)
-				c.String(status, body)
-			})
-		},
-		Skipper: func(skip func(*http.Request) bool) ginoauth.Option {
-			return ginoauth.Skipper(func(c *gin.Context) bool { return skip(c.Request) })
-		},
+func adapter() flowtest.Adapter[ginoauth.RouteOption] {
+	return flowtest.Adapter[ginoauth.RouteOption]{
 		AllowGET: ginoauth.AllowGET,
 		Paths:    ginoauth.Paths,
 		Serve:    serve,
@@ -50,10 +38,13 @@ func adapter() flowtest.Adapter[ginoauth.Option, ginoauth.RouteOption] {
 }
 
 // serve routes each route on a new engine, behind ginoauth.Middleware
-// unless it is public.
-func serve(p *core.Provider, routes ...flowtest.Route[ginoauth.Option]) http.Handler {
+// unless it is public. ginoauth has no ErrorHandler or Skipper.
+func serve(p *core.Provider, routes ...flowtest.Route) http.Handler {
 	r := gin.New()
 	for _, rt := range routes {
+		if rt.ErrorHandler != nil || rt.Skipper != nil {
+			panic("ginoauth has no ErrorHandler or Skipper")
+		}
 		var chain []gin.HandlerFunc
 		if !rt.Public {
 			chain = append(chain, ginoauth.Middleware(p, rt.Options...))
@@ -78,17 +69,46 @@ func (x ginCtx) Grant() (*core.Grant, bool)     { return ginoauth.GrantFrom(x.c)
 func (x ginCtx) Form(key string) string         { return x.c.PostForm(key) }
 func (x ginCtx) String(status int, body string) { x.c.String(status, body) }
 func (x ginCtx) WriteError(err error)           { x.p.WriteError(x.c.Writer, err) }
-func (x ginCtx) Authorization() (*core.AuthorizationRequest, error) {
-	return ginoauth.Authorization(x.c, x.p)
+func (x ginCtx) ConsentRequest() (*core.AuthorizationRequest, error) {
+	return ginoauth.ConsentRequest(x.c, x.p)
 }
-func (x ginCtx) Approve(userID string, scopes []string) (*core.Approval, error) {
+func (x ginCtx) Approve(userID string, scopes []string) (*core.Decision, error) {
 	return ginoauth.Approve(x.c, x.p, userID, scopes)
 }
-func (x ginCtx) Deny() (string, error) { return ginoauth.Deny(x.c, x.p) }
+func (x ginCtx) Deny() (*core.Decision, error) { return ginoauth.Deny(x.c, x.p) }
 
-// Middleware with each option (TwoLegged, RequireScopes, Optional,
-// ErrorHandler, Skipper): the grant GrantFrom sees, the error answers.
+// Middleware with each of core's options (TwoLegged, RequireScopes,
+// Optional): the grant GrantFrom sees, the error answers.
 func TestMiddleware(t *testing.T) { adapter().TestMiddleware(t) }
+
+// Middleware records the error it answers with c.Error, for an error
+// middleware of the application's, and aborts the chain.
+func TestMiddlewareRecordsError(t *testing.T) {
+	f := flowtest.NewFixture(t)
+	var recorded []error
+	reached := false
+	r := gin.New()
+	r.Use(func(c *gin.Context) {
+		c.Next()
+		for _, e := range c.Errors {
+			recorded = append(recorded, e.Err)
+		}
+	})
+	r.GET("/r", ginoauth.Middleware(f.Provider, core.RequireScopes("write")), func(c *gin.Context) { reached = true })
+
+	w := flowtest.Record(r, f.Request(t, "GET", "/r", "bob-token"))
+	if w.Code != http.StatusForbidden || flowtest.Problem(w) != core.ProblemPermissionDenied || reached {
+		t.Fatalf("answer %d %q, handler reached %v; want 403 permission_denied, not reached", w.Code, w.Body, reached)
+	}
+	if len(recorded) != 1 || core.AsError(recorded[0]).Problem != core.ProblemPermissionDenied {
+		t.Errorf("c.Errors = %v, want the permission_denied error", recorded)
+	}
+
+	recorded = nil
+	if w := flowtest.Record(r, f.Request(t, "GET", "/r", "alice-token")); w.Code != http.StatusOK || len(recorded) != 0 || !reached {
+		t.Errorf("success: %d, c.Errors %v, handler reached %v", w.Code, recorded, reached)
+	}
+}
 
 // Middleware's errors are byte for byte core's.
 func TestErrorsAreCores(t *testing.T) { adapter().TestErrorsAreCores(t) }
@@ -102,7 +122,7 @@ func TestMiddlewareKeepsFormBody(t *testing.T) { adapter().TestMiddlewareKeepsFo
 // Register: POST only by default, AllowGET, Paths, on a group or the engine.
 func TestRegister(t *testing.T) { adapter().TestRegister(t) }
 
-// Authorization, Approve and Deny on a consent page.
+// ConsentRequest, Approve and Deny on a consent page.
 func TestConsent(t *testing.T) { adapter().TestConsent(t) }
 
 // A store failure behind Register, Middleware and the consent helpers

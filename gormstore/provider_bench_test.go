@@ -8,11 +8,11 @@ import (
 	"testing"
 )
 
-// benchmarkVerify measures a whole three-legged HMAC-SHA1 Verify on a
+// benchmarkAuthenticate measures a whole three-legged HMAC-SHA1 Authenticate on a
 // store of d: a GET with two query parameters, a fresh nonce per
 // operation, every header signed before the timer starts. Each operation
 // reads the consumer and the access token and records the nonce.
-func benchmarkVerify(b *testing.B, d *testDatabase) {
+func benchmarkAuthenticate(b *testing.B, d *testDatabase) {
 	s := newTestStore(b, d)
 	seedProvider(b, s)
 	p := newTestProvider(b, s)
@@ -33,13 +33,13 @@ func benchmarkVerify(b *testing.B, d *testDatabase) {
 	b.ResetTimer()
 	for _, h := range headers {
 		auth[0] = h
-		if _, err := p.Verify(r); err != nil {
+		if _, err := p.Authenticate(r); err != nil {
 			b.Fatal(err)
 		}
 	}
 	reportOpsPerSecond(b)
 }
 
-func BenchmarkVerify_SQLite(b *testing.B)     { benchmarkVerify(b, newSQLite(b)) }
-func BenchmarkVerify_PostgreSQL(b *testing.B) { benchmarkVerify(b, newPostgres(b)) }
-func BenchmarkVerify_MariaDB(b *testing.B)    { benchmarkVerify(b, newMariaDB(b)) }
+func BenchmarkAuthenticate_SQLite(b *testing.B)     { benchmarkAuthenticate(b, newSQLite(b)) }
+func BenchmarkAuthenticate_PostgreSQL(b *testing.B) { benchmarkAuthenticate(b, newPostgres(b)) }
+func BenchmarkAuthenticate_MariaDB(b *testing.B)    { benchmarkAuthenticate(b, newMariaDB(b)) }

@@ -66,7 +66,7 @@ func accessSigner() oauthtest.Signer {
 
 // signedRequest returns a request to target signed by s with nonce, whose
 // context is ctx.
-func signedRequest(tb testing.TB, ctx context.Context, s oauthtest.Signer, method, target, nonce string, extra ...core.Param) *http.Request {
+func signedRequest(tb testing.TB, ctx context.Context, s oauthtest.Signer, method, target, nonce string, extra ...oauthtest.Param) *http.Request {
 	tb.Helper()
 	r := httptest.NewRequestWithContext(ctx, method, target, nil)
 	s.Nonce = func() string { return nonce }
@@ -82,7 +82,7 @@ func exchangeRequest(tb testing.TB, ctx context.Context, token, secret, verifier
 	tb.Helper()
 	s := consumerSigner()
 	s.Token, s.TokenSecret = token, secret
-	return signedRequest(tb, ctx, s, http.MethodPost, accessTokenURL, nonce, core.Param{Key: "oauth_verifier", Value: verifier})
+	return signedRequest(tb, ctx, s, http.MethodPost, accessTokenURL, nonce, oauthtest.Param{Key: "oauth_verifier", Value: verifier})
 }
 
 // serve runs h on r and returns the status and the form-encoded body.
@@ -125,15 +125,15 @@ func TestProviderSharedDatabase(t *testing.T) {
 		for i, p := range ps {
 			other := ps[1-i]
 			nonce := "once-" + strconv.Itoa(i)
-			g, err := p.Verify(signedRequest(t, ctx, accessSigner(), http.MethodGet, protectedURL, nonce))
+			g, err := p.Authenticate(signedRequest(t, ctx, accessSigner(), http.MethodGet, protectedURL, nonce))
 			if err != nil {
-				t.Fatalf("provider %d: Verify: %v", i, err)
+				t.Fatalf("provider %d: Authenticate: %v", i, err)
 			}
 			if g.UserID != "bob" || g.Consumer.Key != "ck" || g.Token.Token != "at" {
 				t.Errorf("provider %d: grant of user %q, consumer %q, token %q; want bob, ck, at", i, g.UserID, g.Consumer.Key, g.Token.Token)
 			}
-			_, err = other.Verify(signedRequest(t, ctx, accessSigner(), http.MethodGet, protectedURL, nonce))
-			wantProblem(t, "Verify of a nonce used through the other provider", err, http.StatusUnauthorized, core.ProblemNonceUsed)
+			_, err = other.Authenticate(signedRequest(t, ctx, accessSigner(), http.MethodGet, protectedURL, nonce))
+			wantProblem(t, "Authenticate of a nonce used through the other provider", err, http.StatusUnauthorized, core.ProblemNonceUsed)
 		}
 
 		// One nonce raced through both providers: accepted once.
@@ -141,23 +141,23 @@ func TestProviderSharedDatabase(t *testing.T) {
 		for i := range reqs {
 			reqs[i] = signedRequest(t, ctx, accessSigner(), http.MethodGet, protectedURL, "race")
 		}
-		errs := storetest.Race(racers, func(i int) error { _, err := ps[i%2].Verify(reqs[i]); return err })
+		errs := storetest.Race(racers, func(i int) error { _, err := ps[i%2].Authenticate(reqs[i]); return err })
 		wins := 0
 		for i, err := range errs {
 			if err == nil {
 				wins++
 				continue
 			}
-			wantProblem(t, "Verify "+strconv.Itoa(i)+" of a raced nonce", err, http.StatusUnauthorized, core.ProblemNonceUsed)
+			wantProblem(t, "Authenticate "+strconv.Itoa(i)+" of a raced nonce", err, http.StatusUnauthorized, core.ProblemNonceUsed)
 		}
 		if wins != 1 {
-			t.Errorf("%d of %d Verify calls with one nonce succeeded, want 1", wins, racers)
+			t.Errorf("%d of %d Authenticate calls with one nonce succeeded, want 1", wins, racers)
 		}
 
 		// The whole flow: request token through p1, approval through p2,
 		// then the exchange raced through both.
 		status, body := serve(t, ps[0].RequestTokenHandler(), signedRequest(t, ctx, consumerSigner(),
-			http.MethodPost, requestTokenURL, "initiate", core.Param{Key: "oauth_callback", Value: core.OOB}))
+			http.MethodPost, requestTokenURL, "initiate", oauthtest.Param{Key: "oauth_callback", Value: core.OOB}))
 		if status != http.StatusOK {
 			t.Fatalf("request token: %d %v", status, body)
 		}
@@ -202,9 +202,9 @@ func TestProviderSharedDatabase(t *testing.T) {
 		signer := consumerSigner()
 		signer.Token, signer.TokenSecret = at, atSecret
 		for i, p := range ps {
-			g, err := p.Verify(signedRequest(t, ctx, signer, http.MethodGet, protectedURL, "new-token-"+strconv.Itoa(i)))
+			g, err := p.Authenticate(signedRequest(t, ctx, signer, http.MethodGet, protectedURL, "new-token-"+strconv.Itoa(i)))
 			if err != nil {
-				t.Errorf("provider %d: Verify with the new access token: %v", i, err)
+				t.Errorf("provider %d: Authenticate with the new access token: %v", i, err)
 			} else if g.UserID != "alice" {
 				t.Errorf("provider %d: new access token is of user %q, want alice", i, g.UserID)
 			}
@@ -293,7 +293,7 @@ func (c *cutter) arm(pt *cutPoint) {
 func (c *cutter) fired() bool { return c.armed.Swap(nil) == nil }
 
 // With the connection to the database cut before or in the middle of a
-// request, Verify and the token exchange answer 5xx (never 401, never
+// request, Authenticate and the token exchange answer 5xx (never 401, never
 // success), and an exchange leaves no access token and its request token
 // authorized; once the connection is back, both succeed.
 func TestProviderConnectionCut(t *testing.T) {
@@ -317,7 +317,7 @@ func TestProviderConnectionCut(t *testing.T) {
 			n := 0
 			nonce := func() string { n++; return "n" + strconv.Itoa(n) }
 			verify := func() error {
-				_, err := p.Verify(signedRequest(t, ctx, accessSigner(), http.MethodGet, protectedURL, nonce()))
+				_, err := p.Authenticate(signedRequest(t, ctx, accessSigner(), http.MethodGet, protectedURL, nonce()))
 				return err
 			}
 			exchange := func() (int, url.Values) {
@@ -330,23 +330,23 @@ func TestProviderConnectionCut(t *testing.T) {
 				t.Helper()
 				must(t, "restore", proxy.Restore())
 				if err := verify(); err != nil {
-					t.Errorf("Verify after restore: %v", err)
+					t.Errorf("Authenticate after restore: %v", err)
 				}
 			}
 
-			// Verify reads consumer and access token in one query, then
+			// Authenticate reads consumer and access token in one query, then
 			// records the nonce.
 			for _, pt := range []*cutPoint{nil, {method: "UseNonce"}} {
 				name := pt.String()
 				cut.arm(pt)
 				err := verify()
 				if !cut.fired() {
-					t.Errorf("Verify, cut %s: the cut did not happen", name)
+					t.Errorf("Authenticate, cut %s: the cut did not happen", name)
 				}
 				if err == nil {
-					t.Errorf("Verify, cut %s: succeeded", name)
+					t.Errorf("Authenticate, cut %s: succeeded", name)
 				} else if e := core.AsError(err); !is5xx(e.Status) {
-					t.Errorf("Verify, cut %s = %d %s (%v), want 500 or 503", name, e.Status, e.Problem, err)
+					t.Errorf("Authenticate, cut %s = %d %s (%v), want 500 or 503", name, e.Status, e.Problem, err)
 				}
 				restore()
 			}

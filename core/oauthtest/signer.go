@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/go-oauth1/provider/core"
+	"github.com/go-oauth1/provider/core/internal/rfc5849"
 )
 
 // Placement is where Sign puts the oauth_* protocol parameters (RFC 5849
@@ -33,6 +34,11 @@ const (
 )
 
 const formType = "application/x-www-form-urlencoded"
+
+// Param is one decoded name/value pair, a struct{ Key, Value string }: an
+// extra protocol parameter for Sign, or one for AuthorizationHeader. It is
+// the pair the provider parses requests into.
+type Param = rfc5849.Param
 
 // Signer signs requests as one client. The zero Method is core.HMACSHA1.
 // A Signer is safe for concurrent use when its Now and Nonce are.
@@ -72,19 +78,19 @@ type Signer struct {
 //
 // With Placement Body a request without a body gets a form body; one with
 // another Content-Type is an error.
-func (s *Signer) Sign(r *http.Request, extra ...core.Param) error {
+func (s *Signer) Sign(r *http.Request, extra ...Param) error {
 	methodName := s.Method
 	if methodName == "" {
 		methodName = core.HMACSHA1
 	}
-	m, ok := core.Method(methodName)
+	m, ok := rfc5849.Method(methodName)
 	if !ok {
 		return fmt.Errorf("oauthtest: unknown signature method %q", methodName)
 	}
 
 	oauth := s.protocolParams(methodName, extra)
 
-	var params []core.Param
+	var params []Param
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		return fmt.Errorf("oauthtest: query: %w", err)
@@ -126,8 +132,8 @@ func (s *Signer) Sign(r *http.Request, extra ...core.Param) error {
 	if method == "" {
 		method = http.MethodGet
 	}
-	base := core.SignatureBaseString(method, uri, params)
-	sig, err := m.Sign([]byte(base), core.Keys{
+	base := rfc5849.BaseString(method, uri, params)
+	sig, err := m.Sign([]byte(base), rfc5849.Keys{
 		ConsumerSecret: s.ConsumerSecret,
 		TokenSecret:    s.TokenSecret,
 		PrivateKey:     s.PrivateKey,
@@ -135,7 +141,7 @@ func (s *Signer) Sign(r *http.Request, extra ...core.Param) error {
 	if err != nil {
 		return fmt.Errorf("oauthtest: sign: %w", err)
 	}
-	oauth = append(oauth, core.Param{Key: "oauth_signature", Value: sig})
+	oauth = append(oauth, Param{Key: "oauth_signature", Value: sig})
 
 	switch s.Placement {
 	case Header:
@@ -151,7 +157,7 @@ func (s *Signer) Sign(r *http.Request, extra ...core.Param) error {
 }
 
 // protocolParams returns the oauth_* parameters to sign, extra merged in.
-func (s *Signer) protocolParams(method string, extra []core.Param) []core.Param {
+func (s *Signer) protocolParams(method string, extra []Param) []Param {
 	now := time.Now
 	if s.Now != nil {
 		now = s.Now
@@ -160,17 +166,17 @@ func (s *Signer) protocolParams(method string, extra []core.Param) []core.Param 
 	if s.Nonce != nil {
 		nonce = s.Nonce
 	}
-	ps := []core.Param{{Key: "oauth_consumer_key", Value: s.ConsumerKey}}
+	ps := []Param{{Key: "oauth_consumer_key", Value: s.ConsumerKey}}
 	if s.Token != "" {
-		ps = append(ps, core.Param{Key: "oauth_token", Value: s.Token})
+		ps = append(ps, Param{Key: "oauth_token", Value: s.Token})
 	}
 	ps = append(ps,
-		core.Param{Key: "oauth_signature_method", Value: method},
-		core.Param{Key: "oauth_timestamp", Value: strconv.FormatInt(now().Unix(), 10)},
-		core.Param{Key: "oauth_nonce", Value: nonce()},
+		Param{Key: "oauth_signature_method", Value: method},
+		Param{Key: "oauth_timestamp", Value: strconv.FormatInt(now().Unix(), 10)},
+		Param{Key: "oauth_nonce", Value: nonce()},
 	)
 	if !s.OmitVersion {
-		ps = append(ps, core.Param{Key: "oauth_version", Value: "1.0"})
+		ps = append(ps, Param{Key: "oauth_version", Value: "1.0"})
 	}
 	for _, e := range extra {
 		replaced := false
@@ -205,24 +211,24 @@ func hasFormBody(r *http.Request) (bool, error) {
 	return mt == formType, nil
 }
 
-func appendValues(ps []core.Param, vs url.Values) []core.Param {
+func appendValues(ps []Param, vs url.Values) []Param {
 	for k, list := range vs {
 		for _, v := range list {
-			ps = append(ps, core.Param{Key: k, Value: v})
+			ps = append(ps, Param{Key: k, Value: v})
 		}
 	}
 	return ps
 }
 
 // appendForm appends ps to a query or form string, percent-encoded.
-func appendForm(s string, ps []core.Param) string {
+func appendForm(s string, ps []Param) string {
 	var b strings.Builder
 	b.WriteString(s)
 	for _, p := range ps {
 		if b.Len() > 0 {
 			b.WriteByte('&')
 		}
-		b.WriteString(core.PercentEncode(p.Key) + "=" + core.PercentEncode(p.Value))
+		b.WriteString(rfc5849.Encode(p.Key) + "=" + rfc5849.Encode(p.Value))
 	}
 	return b.String()
 }
@@ -248,7 +254,7 @@ func baseURI(r *http.Request) (string, error) {
 		}
 	}
 	u := url.URL{Scheme: scheme, Host: host, Path: r.URL.Path, RawPath: r.URL.RawPath}
-	uri, err := core.BaseStringURI(u.String())
+	uri, err := rfc5849.BaseStringURI(u.String())
 	if err != nil {
 		return "", fmt.Errorf("oauthtest: base string URI of %q: %w", u.String(), err)
 	}
@@ -258,7 +264,7 @@ func baseURI(r *http.Request) (string, error) {
 // AuthorizationHeader renders params (and realm, when not empty) as an
 // "OAuth" Authorization header value, names and values percent-encoded, in
 // the order given.
-func AuthorizationHeader(realm string, params []core.Param) string {
+func AuthorizationHeader(realm string, params []Param) string {
 	var b strings.Builder
 	b.WriteString("OAuth ")
 	sep := ""
@@ -267,7 +273,7 @@ func AuthorizationHeader(realm string, params []core.Param) string {
 		sep = ", "
 	}
 	for _, p := range params {
-		b.WriteString(sep + core.PercentEncode(p.Key) + `="` + core.PercentEncode(p.Value) + `"`)
+		b.WriteString(sep + rfc5849.Encode(p.Key) + `="` + rfc5849.Encode(p.Value) + `"`)
 		sep = ", "
 	}
 	return b.String()
@@ -279,7 +285,7 @@ func AuthorizationHeader(realm string, params []core.Param) string {
 // HMAC-SHA512 and RSA-SHA512). It returns "" for PLAINTEXT and unknown methods, which have
 // no hash.
 func BodyHash(method string, body []byte) string {
-	m, ok := core.Method(method)
+	m, ok := rfc5849.Method(method)
 	if !ok || m.Hash() == 0 || !m.Hash().Available() {
 		return ""
 	}

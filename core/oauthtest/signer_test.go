@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/go-oauth1/provider/core"
+	"github.com/go-oauth1/provider/core/internal/rfc5849"
 	"github.com/go-oauth1/provider/core/oauthtest"
 )
 
@@ -26,7 +27,7 @@ func fixed(ts int64, nonce string) (func() time.Time, func() string) {
 // on a repeated name.
 func headerParams(t *testing.T, r *http.Request) (map[string]string, string) {
 	t.Helper()
-	ps, realm, err := core.ParseAuthorizationHeader(r.Header.Get("Authorization"))
+	ps, realm, err := rfc5849.ParseAuthorizationHeader(r.Header.Get("Authorization"))
 	if err != nil {
 		t.Fatalf("Authorization %q: %v", r.Header.Get("Authorization"), err)
 	}
@@ -47,14 +48,14 @@ func TestSignWalkThrough(t *testing.T) {
 		token, tokenSecret string
 		ts                 int64
 		nonce              string
-		extra              []core.Param
+		extra              []rfc5849.Param
 		want               string
 		wantHeader         string
 	}{
 		{
 			name: "initiate", method: "POST", url: "https://photos.example.net/initiate",
 			ts: 137131200, nonce: "wIjqoS",
-			extra: []core.Param{{Key: "oauth_callback", Value: "http://printer.example.com/ready"}},
+			extra: []rfc5849.Param{{Key: "oauth_callback", Value: "http://printer.example.com/ready"}},
 			want:  "74KNZJeDHnMBp0EMJ9ZHt/XKycU=",
 			wantHeader: `OAuth realm="Photos", oauth_consumer_key="dpf43f3p2l4k3l03", oauth_signature_method="HMAC-SHA1", ` +
 				`oauth_timestamp="137131200", oauth_nonce="wIjqoS", oauth_callback="http%3A%2F%2Fprinter.example.com%2Fready", ` +
@@ -64,7 +65,7 @@ func TestSignWalkThrough(t *testing.T) {
 			name: "token", method: "POST", url: "https://photos.example.net/token",
 			token: "hh5s93j4hdidpola", tokenSecret: "hdhd0244k9j7ao03",
 			ts: 137131201, nonce: "walatlh",
-			extra: []core.Param{{Key: "oauth_verifier", Value: "hfdp7dh39dks9884"}},
+			extra: []rfc5849.Param{{Key: "oauth_verifier", Value: "hfdp7dh39dks9884"}},
 			want:  "gKgrFCywp7rO0OXSjdot/IHF7IU=",
 			wantHeader: `OAuth realm="Photos", oauth_consumer_key="dpf43f3p2l4k3l03", oauth_token="hh5s93j4hdidpola", ` +
 				`oauth_signature_method="HMAC-SHA1", oauth_timestamp="137131201", oauth_nonce="walatlh", ` +
@@ -192,10 +193,10 @@ func TestSignFormBody(t *testing.T) {
 // verify is an independent server-side check: it gathers the parameters
 // from the header, the query and a form body, rebuilds the base string and
 // verifies oauth_signature. It reports where the oauth_* parameters were.
-func verify(r *http.Request, keys core.Keys) (where string, err error) {
-	var ps []core.Param
+func verify(r *http.Request, keys rfc5849.Keys) (where string, err error) {
+	var ps []rfc5849.Param
 	if h := r.Header.Get("Authorization"); h != "" {
-		hp, _, err := core.ParseAuthorizationHeader(h)
+		hp, _, err := rfc5849.ParseAuthorizationHeader(h)
 		if err != nil {
 			return "", err
 		}
@@ -209,7 +210,7 @@ func verify(r *http.Request, keys core.Keys) (where string, err error) {
 		}
 		for k, list := range vs {
 			for _, v := range list {
-				ps = append(ps, core.Param{Key: k, Value: v})
+				ps = append(ps, rfc5849.Param{Key: k, Value: v})
 			}
 			if strings.HasPrefix(k, "oauth_") {
 				where += from
@@ -244,15 +245,15 @@ func verify(r *http.Request, keys core.Keys) (where string, err error) {
 			where = w
 		}
 	}
-	m, ok := core.Method(method)
+	m, ok := rfc5849.Method(method)
 	if !ok {
 		return where, fmt.Errorf("unknown method %q", method)
 	}
-	uri, err := core.BaseStringURI("http://" + r.Host + r.URL.EscapedPath())
+	uri, err := rfc5849.BaseStringURI("http://" + r.Host + r.URL.EscapedPath())
 	if err != nil {
 		return where, err
 	}
-	return where, m.Verify([]byte(core.SignatureBaseString(r.Method, uri, ps)), sig, keys)
+	return where, m.Verify([]byte(rfc5849.BaseString(r.Method, uri, ps)), sig, keys)
 }
 
 var (
@@ -274,7 +275,7 @@ func testKey(t *testing.T) *rsa.PrivateKey {
 // server that verifies them independently, for every placement and method.
 func TestClientPlacementsAndMethods(t *testing.T) {
 	key := testKey(t)
-	keys := core.Keys{ConsumerSecret: "c s&%", TokenSecret: "t~s=", PublicKey: &key.PublicKey}
+	keys := rfc5849.Keys{ConsumerSecret: "c s&%", TokenSecret: "t~s=", PublicKey: &key.PublicKey}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		where, err := verify(r, keys)
 		if err != nil {
@@ -337,11 +338,11 @@ func TestSignDetectsTampering(t *testing.T) {
 	if err := s.Sign(r); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := verify(r, core.Keys{ConsumerSecret: "cs"}); err != nil {
+	if _, err := verify(r, rfc5849.Keys{ConsumerSecret: "cs"}); err != nil {
 		t.Fatalf("untouched request: %v", err)
 	}
 	r.URL.RawQuery = strings.Replace(r.URL.RawQuery, "a=1", "a=2", 1)
-	if _, err := verify(r, core.Keys{ConsumerSecret: "cs"}); err == nil {
+	if _, err := verify(r, rfc5849.Keys{ConsumerSecret: "cs"}); err == nil {
 		t.Error("changed query verified")
 	}
 }
@@ -383,9 +384,9 @@ func TestSignExtraReplacesDefaults(t *testing.T) {
 	s := &oauthtest.Signer{ConsumerKey: "ck", ConsumerSecret: "cs", Now: now, Nonce: nonce}
 	r := httptest.NewRequest("GET", "http://example.com/", nil)
 	err := s.Sign(r,
-		core.Param{Key: "oauth_timestamp", Value: "12303202302"},
-		core.Param{Key: "oauth_version", Value: "2.0"},
-		core.Param{Key: "oauth_body_hash", Value: oauthtest.BodyHash(core.HMACSHA1, nil)},
+		rfc5849.Param{Key: "oauth_timestamp", Value: "12303202302"},
+		rfc5849.Param{Key: "oauth_version", Value: "2.0"},
+		rfc5849.Param{Key: "oauth_body_hash", Value: oauthtest.BodyHash(core.HMACSHA1, nil)},
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -395,7 +396,7 @@ func TestSignExtraReplacesDefaults(t *testing.T) {
 	if got := r.Header.Get("Authorization"); !strings.HasPrefix(got, want) {
 		t.Errorf("Authorization:\n got %s\nwant %s...", got, want)
 	}
-	if _, err := verify(r, core.Keys{ConsumerSecret: "cs"}); err != nil {
+	if _, err := verify(r, rfc5849.Keys{ConsumerSecret: "cs"}); err != nil {
 		t.Error(err)
 	}
 }
@@ -457,11 +458,11 @@ func TestClientConcurrent(t *testing.T) {
 	var mu sync.Mutex
 	nonces := map[string]bool{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := verify(r, core.Keys{ConsumerSecret: "cs"}); err != nil {
+		if _, err := verify(r, rfc5849.Keys{ConsumerSecret: "cs"}); err != nil {
 			http.Error(w, err.Error(), http.StatusUnauthorized)
 			return
 		}
-		ps, _, _ := core.ParseAuthorizationHeader(r.Header.Get("Authorization"))
+		ps, _, _ := rfc5849.ParseAuthorizationHeader(r.Header.Get("Authorization"))
 		mu.Lock()
 		defer mu.Unlock()
 		for _, p := range ps {

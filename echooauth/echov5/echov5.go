@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v5"
+	"github.com/labstack/echo/v5/middleware"
 
 	"github.com/go-oauth1/provider/core"
 )
@@ -60,75 +61,68 @@ func Register(r Routes, p *core.Provider, opts ...RouteOption) {
 	}
 }
 
-// Option configures Middleware.
-type Option func(*middleware)
-
-type middleware struct {
-	auth    []core.AuthOption
-	onError func(*echo.Context, error) error
-	skip    func(*echo.Context) bool
+// Config configures MiddlewareWithConfig, as echo's KeyAuthConfig does
+// middleware.KeyAuthWithConfig.
+type Config struct {
+	// Provider checks the requests. Required.
+	Provider *core.Provider
+	// Options say what a request must carry: none for a three-legged
+	// request, or core.TwoLegged, core.RequireScopes and core.Optional.
+	Options []core.AuthOption
+	// Skipper lets the requests for which it returns true through
+	// untouched: not checked, no grant. Default: none is skipped.
+	Skipper middleware.Skipper
+	// ErrorHandler answers a request that failed: err is a *core.Error, or
+	// a store failure (see core.AsError). What it returns is the
+	// middleware's result, and the next handler is not called. Default:
+	// core's answer, written with Provider.WriteError, and nil.
+	//
+	// To answer through Echo's HTTPErrorHandler instead, return an error
+	// that wraps the *core.Error (echo.NewHTTPError(...).Wrap(e)), and
+	// install HTTPErrorHandler, which renders it as core does (see the
+	// example).
+	ErrorHandler func(c *echo.Context, err error) error
 }
 
-// TwoLegged accepts requests signed by a consumer alone, without a token
-// (see core.TwoLegged). The grant then has no Token and no UserID.
-func TwoLegged() Option {
-	return func(m *middleware) { m.auth = append(m.auth, core.TwoLegged()) }
+// Middleware returns Echo middleware that authenticates each request with
+// p.Authenticate and opts: a three-legged request (signed with a consumer
+// and an access token) unless opts say otherwise. On success the grant is
+// put in the request's context, where GrantFrom and core.FromContext find
+// it, and next is called. On failure core's answer is written, byte for
+// byte as core.WriteError writes it, and next is not called. It is
+// MiddlewareWithConfig(Config{Provider: p, Options: opts}).
+func Middleware(p *core.Provider, opts ...core.AuthOption) echo.MiddlewareFunc {
+	return MiddlewareWithConfig(Config{Provider: p, Options: opts})
 }
 
-// RequireScopes refuses a grant that lacks any of scopes with 403
-// permission_denied.
-func RequireScopes(scopes ...string) Option {
-	return func(m *middleware) { m.auth = append(m.auth, core.RequireScopes(scopes...)) }
-}
-
-// Optional lets a request without any OAuth parameter through with no grant
-// (GrantFrom reports false); a request that carries OAuth parameters must
-// still verify.
-func Optional() Option {
-	return func(m *middleware) { m.auth = append(m.auth, core.Optional()) }
-}
-
-// ErrorHandler replaces the default error answer, core's WriteError with the
-// provider's realm. err is an *core.Error or a store failure (see
-// core.AsError); what h returns is the middleware's result, and the next
-// handler is not called.
-//
-// To answer through Echo's HTTPErrorHandler instead, return an error that
-// wraps the *core.Error (echo.NewHTTPError(...).Wrap(e)), and install
-// HTTPErrorHandler, which renders it as core does (see the example).
-func ErrorHandler(h func(c *echo.Context, err error) error) Option {
-	return func(m *middleware) { m.onError = h }
-}
-
-// Skipper lets requests for which skip returns true through untouched: not
-// verified, no grant. echo's middleware.Skipper functions fit.
-func Skipper(skip func(c *echo.Context) bool) Option {
-	return func(m *middleware) { m.skip = skip }
-}
-
-// Middleware returns Echo middleware that authenticates each request with p:
-// three-legged (signed with a consumer and an access token) unless
-// TwoLegged is given. On success the grant is put in the request's context,
-// where GrantFrom and core.FromContext find it, and next is called. On
-// failure the error is written byte for byte as core.WriteError does (or
-// handed to ErrorHandler) and next is not called.
-func Middleware(p *core.Provider, opts ...Option) echo.MiddlewareFunc {
-	m := middleware{onError: func(c *echo.Context, err error) error {
-		p.WriteError(c.Response(), err)
-		return nil
-	}}
-	for _, o := range opts {
-		o(&m)
+// MiddlewareWithConfig returns Middleware configured by cfg: with a
+// Skipper, or an ErrorHandler of the application's. It panics when
+// cfg.Provider is nil, as echo's own middleware does on a missing
+// required setting.
+func MiddlewareWithConfig(cfg Config) echo.MiddlewareFunc {
+	p := cfg.Provider
+	if p == nil {
+		panic("echov5: Config.Provider is required")
+	}
+	skip, onError := cfg.Skipper, cfg.ErrorHandler
+	if skip == nil {
+		skip = middleware.DefaultSkipper
+	}
+	if onError == nil {
+		onError = func(c *echo.Context, err error) error {
+			p.WriteError(c.Response(), err)
+			return nil
+		}
 	}
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c *echo.Context) error {
-			if m.skip != nil && m.skip(c) {
+			if skip(c) {
 				return next(c)
 			}
 			r := c.Request()
-			g, err := p.Authenticate(r, m.auth...)
+			g, err := p.Authenticate(r, cfg.Options...)
 			if err != nil {
-				return m.onError(c, err)
+				return onError(c, err)
 			}
 			if g != nil {
 				c.SetRequest(r.WithContext(core.NewContext(r.Context(), g)))
@@ -165,51 +159,53 @@ func GrantFrom(c *echo.Context) (*core.Grant, bool) {
 	return core.FromContext(c.Request().Context())
 }
 
-// Authorization returns the pending authorization named by the request's
+// ConsentRequest returns the pending authorization named by the request's
 // oauth_token (query or form), for the application's consent page to show
-// the consumer and the requested scopes. See core.Provider.ParseAuthorization.
-func Authorization(c *echo.Context, p *core.Provider) (*core.AuthorizationRequest, error) {
-	return p.ParseAuthorization(c.Request())
+// the consumer and the requested scopes. See core.Provider.ConsentRequest.
+func ConsentRequest(c *echo.Context, p *core.Provider) (*core.AuthorizationRequest, error) {
+	return p.ConsentRequest(c.Request())
 }
 
 // Approve records userID's consent to the request token named by the
 // request's oauth_token (query or form); scopes narrows the requested
 // scopes (nil grants all of them). When the consumer gave a callback it
-// answers 302 to it, with oauth_token and oauth_verifier added; for oob it
-// writes nothing and the application shows the returned Verifier. On error
-// nothing is written: render it with p.WriteError or a page of your own (a
-// 5xx has been reported to core.Config.OnServerError with the request).
-func Approve(c *echo.Context, p *core.Provider, userID string, scopes []string) (*core.Approval, error) {
-	token, err := p.AuthorizationToken(c.Request())
+// answers 302 to the decision's RedirectURL, which carries oauth_token and
+// oauth_verifier; for oob it writes nothing and the application shows the
+// decision's Verifier. On error nothing is written: render it with
+// p.WriteError or a page of your own (a 5xx has been reported to
+// core.Config.OnServerError with the request).
+func Approve(c *echo.Context, p *core.Provider, userID string, scopes []string) (*core.Decision, error) {
+	token, err := p.ConsentToken(c.Request())
 	if err != nil {
 		return nil, err
 	}
-	a, err := p.Approve(core.RequestContext(c.Request()), token, userID, scopes)
+	d, err := p.Approve(core.RequestContext(c.Request()), token, userID, scopes)
 	if err != nil {
 		return nil, err
 	}
-	if a.RedirectURL != "" {
-		return a, c.Redirect(http.StatusFound, a.RedirectURL)
+	if d.RedirectURL != "" {
+		return d, c.Redirect(http.StatusFound, d.RedirectURL)
 	}
-	return a, nil
+	return d, nil
 }
 
 // Deny records the user's refusal of the request token named by the
 // request's oauth_token. When the consumer gave a callback it answers 302 to
-// it, with denied=TOKEN added, and returns that URL; for oob it writes
-// nothing and returns "". On error nothing is written (a 5xx has been
-// reported to core.Config.OnServerError with the request).
-func Deny(c *echo.Context, p *core.Provider) (redirectURL string, err error) {
-	token, err := p.AuthorizationToken(c.Request())
+// the decision's RedirectURL, which carries denied=TOKEN; for oob it writes
+// nothing (the RedirectURL is empty) and the application says that access
+// was denied. On error nothing is written (a 5xx has been reported to
+// core.Config.OnServerError with the request).
+func Deny(c *echo.Context, p *core.Provider) (*core.Decision, error) {
+	token, err := p.ConsentToken(c.Request())
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	u, err := p.Deny(core.RequestContext(c.Request()), token)
+	d, err := p.Deny(core.RequestContext(c.Request()), token)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	if u != "" {
-		return u, c.Redirect(http.StatusFound, u)
+	if d.RedirectURL != "" {
+		return d, c.Redirect(http.StatusFound, d.RedirectURL)
 	}
-	return u, nil
+	return d, nil
 }

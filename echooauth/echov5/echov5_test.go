@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"testing"
 
 	"github.com/labstack/echo/v5"
@@ -19,24 +18,12 @@ import (
 
 // adapter is echov5 as the adapter suite (internal/flowtest, suite.go)
 // drives it: the cases are written there once, for Gin, Echo v4 and v5.
-func adapter() flowtest.Adapter[echov5.Option, echov5.RouteOption] {
-	return flowtest.Adapter[echov5.Option, echov5.RouteOption]{
-		TwoLegged:     echov5.TwoLegged,
-		RequireScopes: echov5.RequireScopes,
-		Optional:      echov5.Optional,
-		ErrorHandler: func(h func(error) (int, string)) echov5.Option {
-			return echov5.ErrorHandler(func(c *echo.Context, err error) error {
-				status, body := h(err)
-				return c.String(status, body)
-			})
-		},
-		Skipper: func(skip func(*http.Request) bool) echov5.Option {
-			return echov5.Skipper(func(c *echo.Context) bool { return skip(c.Request()) })
-		},
+func adapter() flowtest.Adapter[echov5.RouteOption] {
+	return flowtest.Adapter[echov5.RouteOption]{
 		AllowGET: echov5.AllowGET,
 		Paths:    echov5.Paths,
-		Serve: func(p *core.Provider, routes ...flowtest.Route[echov5.Option]) http.Handler {
-			return serve(echo.New(), p, routes)
+		Serve: func(p *core.Provider, routes ...flowtest.Route) http.Handler {
+			return serve(echo.New(), p, routes, nil)
 		},
 		Register: func(p *core.Provider, prefix string, opts ...echov5.RouteOption) http.Handler {
 			e := echo.New()
@@ -51,13 +38,29 @@ func adapter() flowtest.Adapter[echov5.Option, echov5.RouteOption] {
 	}
 }
 
-// serve adds routes to e, behind echov5.Middleware(p, route's options,
-// then extra) unless the route is public.
-func serve(e *echo.Echo, p *core.Provider, routes []flowtest.Route[echov5.Option], extra ...echov5.Option) *echo.Echo {
+// serve adds routes to e, unless a route is public behind
+// echov5.Middleware(p, its options), or MiddlewareWithConfig when it has
+// an ErrorHandler or a Skipper, or when onError is set (which answers
+// unless the route has an ErrorHandler of its own).
+func serve(e *echo.Echo, p *core.Provider, routes []flowtest.Route, onError func(c *echo.Context, err error) error) *echo.Echo {
 	for _, rt := range routes {
 		var mw []echo.MiddlewareFunc
-		if !rt.Public {
-			mw = append(mw, echov5.Middleware(p, slices.Concat(rt.Options, extra)...))
+		switch {
+		case rt.Public:
+		case rt.ErrorHandler == nil && rt.Skipper == nil && onError == nil:
+			mw = append(mw, echov5.Middleware(p, rt.Options...))
+		default:
+			cfg := echov5.Config{Provider: p, Options: rt.Options, ErrorHandler: onError}
+			if h := rt.ErrorHandler; h != nil {
+				cfg.ErrorHandler = func(c *echo.Context, err error) error {
+					status, body := h(err)
+					return c.String(status, body)
+				}
+			}
+			if skip := rt.Skipper; skip != nil {
+				cfg.Skipper = func(c *echo.Context) bool { return skip(c.Request()) }
+			}
+			mw = append(mw, echov5.MiddlewareWithConfig(cfg))
 		}
 		h := func(c *echo.Context) error {
 			x := &echoCtx{c: c, p: p}
@@ -85,13 +88,13 @@ func (x *echoCtx) String(status int, body string) {
 	x.err = errors.Join(x.err, x.c.String(status, body))
 }
 func (x *echoCtx) WriteError(err error) { x.p.WriteError(x.c.Response(), err) }
-func (x *echoCtx) Authorization() (*core.AuthorizationRequest, error) {
-	return echov5.Authorization(x.c, x.p)
+func (x *echoCtx) ConsentRequest() (*core.AuthorizationRequest, error) {
+	return echov5.ConsentRequest(x.c, x.p)
 }
-func (x *echoCtx) Approve(userID string, scopes []string) (*core.Approval, error) {
+func (x *echoCtx) Approve(userID string, scopes []string) (*core.Decision, error) {
 	return echov5.Approve(x.c, x.p, userID, scopes)
 }
-func (x *echoCtx) Deny() (string, error) { return echov5.Deny(x.c, x.p) }
+func (x *echoCtx) Deny() (*core.Decision, error) { return echov5.Deny(x.c, x.p) }
 
 // mount mounts the flow scenario's routes (see flowtest.Run) on an Echo
 // v5, as flowtest.Echo does on v4.
@@ -102,28 +105,31 @@ func mount(p *core.Provider) http.Handler {
 	api.GET("/me", func(c *echo.Context) error {
 		g, _ := echov5.GrantFrom(c)
 		return c.Blob(http.StatusOK, "application/json", flowtest.Me(g))
-	}, echov5.Middleware(p, echov5.RequireScopes("read")))
+	}, echov5.Middleware(p, core.RequireScopes("read")))
 	api.POST("/notes", func(c *echo.Context) error {
 		g, _ := echov5.GrantFrom(c)
 		return c.Blob(http.StatusCreated, "application/json", flowtest.Note(g, c.FormValue("text")))
-	}, echov5.Middleware(p, echov5.RequireScopes("write")))
+	}, echov5.Middleware(p, core.RequireScopes("write")))
 	api.GET("/ping", func(c *echo.Context) error {
 		g, _ := echov5.GrantFrom(c)
 		return c.Blob(http.StatusOK, "application/json", flowtest.Ping(g))
-	}, echov5.Middleware(p, echov5.TwoLegged()))
+	}, echov5.Middleware(p, core.TwoLegged()))
 	return e
 }
 
 // returnErrors is the ErrorHandler that hands Middleware's errors to
 // Echo's HTTPErrorHandler, wrapped in an *echo.HTTPError.
-var returnErrors = echov5.ErrorHandler(func(c *echo.Context, err error) error {
+func returnErrors(c *echo.Context, err error) error {
 	e := core.AsError(err)
 	return echo.NewHTTPError(e.Status, e.Problem).Wrap(e)
-})
+}
 
-// Middleware with each option (TwoLegged, RequireScopes, Optional,
-// ErrorHandler, Skipper): the grant GrantFrom sees, the error answers.
+// Middleware with each of core's options (TwoLegged, RequireScopes,
+// Optional): the grant GrantFrom sees, the error answers.
 func TestMiddleware(t *testing.T) { adapter().TestMiddleware(t) }
+
+// MiddlewareWithConfig with an ErrorHandler and a Skipper.
+func TestMiddlewareWithConfig(t *testing.T) { adapter().TestMiddlewareWithConfig(t) }
 
 // Middleware's errors are byte for byte core's, whether written directly
 // or returned as an *echo.HTTPError and rendered by HTTPErrorHandler.
@@ -131,7 +137,7 @@ func TestErrorsAreCores(t *testing.T) {
 	t.Run("direct", adapter().TestErrorsAreCores)
 
 	viaHandler := adapter()
-	viaHandler.Serve = func(p *core.Provider, routes ...flowtest.Route[echov5.Option]) http.Handler {
+	viaHandler.Serve = func(p *core.Provider, routes ...flowtest.Route) http.Handler {
 		e := echo.New()
 		e.HTTPErrorHandler = echov5.HTTPErrorHandler(p, echo.DefaultHTTPErrorHandler(false))
 		return serve(e, p, routes, returnErrors)
@@ -201,7 +207,7 @@ func TestMiddlewareKeepsFormBody(t *testing.T) { adapter().TestMiddlewareKeepsFo
 // Register: POST only by default, AllowGET, Paths, on a group or the Echo.
 func TestRegister(t *testing.T) { adapter().TestRegister(t) }
 
-// Authorization, Approve and Deny on a consent page.
+// ConsentRequest, Approve and Deny on a consent page.
 func TestConsent(t *testing.T) { adapter().TestConsent(t) }
 
 // A store failure behind Register, Middleware and the consent helpers
@@ -238,7 +244,7 @@ func TestSchemeIsCores(t *testing.T) {
 			e := echo.New()
 			e.GET("/r", func(c *echo.Context) error {
 				return c.String(http.StatusOK, "ok")
-			}, echov5.Middleware(p, echov5.TwoLegged()))
+			}, echov5.Middleware(p, core.TwoLegged()))
 
 			// Signed for https://api.example/r, arriving over plain HTTP
 			// from a proxy at a private address.

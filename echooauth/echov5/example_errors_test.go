@@ -13,8 +13,9 @@ import (
 )
 
 // Routing OAuth failures through Echo's HTTPErrorHandler, to log them in
-// one place: the middleware returns an *echo.HTTPError wrapping the
-// *core.Error, and HTTPErrorHandler renders it byte for byte as core does.
+// one place: the middleware's ErrorHandler returns an *echo.HTTPError
+// wrapping the *core.Error, and HTTPErrorHandler renders it byte for byte
+// as core does.
 func ExampleHTTPErrorHandler() {
 	p, err := core.New(core.Config{Store: memstore.New()})
 	if err != nil {
@@ -26,14 +27,16 @@ func ExampleHTTPErrorHandler() {
 		fmt.Printf("log: %s %s: %v\n", c.Request().Method, c.Path(), err) // the cause, never a secret
 		def(c, err)
 	}
-	returnErrors := echov5.ErrorHandler(func(c *echo.Context, err error) error {
-		e := core.AsError(err)
-		return echo.NewHTTPError(e.Status, e.Problem).Wrap(e)
-	})
 	e.GET("/api/me", func(c *echo.Context) error {
 		g, _ := echov5.GrantFrom(c)
 		return c.String(http.StatusOK, g.UserID)
-	}, echov5.Middleware(p, returnErrors))
+	}, echov5.MiddlewareWithConfig(echov5.Config{
+		Provider: p,
+		ErrorHandler: func(c *echo.Context, err error) error {
+			e := core.AsError(err)
+			return echo.NewHTTPError(e.Status, e.Problem).Wrap(e)
+		},
+	}))
 
 	w := httptest.NewRecorder()
 	e.ServeHTTP(w, httptest.NewRequest("GET", "/api/me", nil))

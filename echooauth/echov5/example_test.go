@@ -38,7 +38,7 @@ func Example() {
 
 	// The consent page is the application's: show who asks for what...
 	e.GET("/oauth/authorize", func(c *echo.Context) error {
-		ar, err := echov5.Authorization(c, p)
+		ar, err := echov5.ConsentRequest(c, p)
 		if err != nil {
 			p.WriteError(c.Response(), err)
 			return nil
@@ -48,37 +48,34 @@ func Example() {
 	// ...and finish with the user's answer: a redirect to the consumer's
 	// callback, or the verifier to copy for oob clients.
 	e.POST("/oauth/authorize", func(c *echo.Context) error {
+		var d *core.Decision
+		var err error
 		if c.FormValue("action") == "deny" {
-			u, err := echov5.Deny(c, p)
-			if err != nil {
-				p.WriteError(c.Response(), err)
-				return nil
-			}
-			if u == "" {
-				return c.String(http.StatusOK, "Access denied.")
-			}
-			return nil
+			d, err = echov5.Deny(c, p)
+		} else {
+			d, err = echov5.Approve(c, p, currentUser(c), nil)
 		}
-		a, err := echov5.Approve(c, p, currentUser(c), nil)
-		if err != nil {
+		switch {
+		case err != nil:
 			p.WriteError(c.Response(), err)
 			return nil
+		case d.RedirectURL != "":
+			return nil // answered: 302 to the consumer's callback
+		case d.Denied:
+			return c.String(http.StatusOK, "Access denied.")
 		}
-		if a.OOB {
-			return c.String(http.StatusOK, "Your verifier: "+a.Verifier)
-		}
-		return nil
+		return c.String(http.StatusOK, "Your verifier: "+d.Verifier)
 	})
 
 	// Protected routes: three-legged with scope read, and two-legged.
 	e.GET("/api/me", func(c *echo.Context) error {
 		g, _ := echov5.GrantFrom(c)
 		return c.JSON(http.StatusOK, map[string]any{"user": g.UserID, "scopes": g.Scopes})
-	}, echov5.Middleware(p, echov5.RequireScopes("read")))
+	}, echov5.Middleware(p, core.RequireScopes("read")))
 	e.GET("/api/ping", func(c *echo.Context) error {
 		g, _ := echov5.GrantFrom(c)
 		return c.String(http.StatusOK, "pong, "+g.Consumer.Name)
-	}, echov5.Middleware(p, echov5.TwoLegged()))
+	}, echov5.Middleware(p, core.TwoLegged()))
 
 	// A client registers, then signs a two-legged request.
 	client, err := p.RegisterConsumer(context.Background(), core.ConsumerRegistration{Name: "Printer"})

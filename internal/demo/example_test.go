@@ -28,7 +28,7 @@ func ExampleOpen() {
 
 	rec := httptest.NewRecorder()
 	app.Healthz(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
-	fmt.Println(rec.Code, rec.Body.String(), app.Backend.Kind, app.Provider.Realm())
+	fmt.Println(rec.Code, rec.Body.String(), app.Backend.Kind, app.Config.Realm)
 	// Output: 200 ok memory example
 }
 

@@ -140,7 +140,7 @@ func (a *App) continuingTo(r *http.Request, next string) string {
 	if token == "" {
 		return ""
 	}
-	ar, err := a.Provider.Authorization(core.RequestContext(r), token) // a 5xx is logged
+	ar, err := a.Provider.LoadConsent(core.RequestContext(r), token) // a 5xx is logged
 	if err != nil {
 		return ""
 	}
@@ -243,7 +243,7 @@ func (a *App) Logout(w http.ResponseWriter, r *http.Request) {
 // access lasts until revoked at Your apps, Approve and Deny, and "Not
 // you?", which logs out and comes back here.
 func (a *App) AuthorizePage(w http.ResponseWriter, r *http.Request) {
-	ar, err := a.Provider.ParseAuthorization(r)
+	ar, err := a.Provider.ConsentRequest(r)
 	if err != nil {
 		a.authorizationError(w, err)
 		return
@@ -315,7 +315,7 @@ func (a *App) AuthorizeDecision(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := core.RequestContext(r) // 5xx causes go to OnServerError with r
-	ar, err := a.Provider.Authorization(ctx, token)
+	ar, err := a.Provider.LoadConsent(ctx, token)
 	if err != nil {
 		a.authorizationError(w, err)
 		return
@@ -329,25 +329,25 @@ func (a *App) AuthorizeDecision(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		a.Log.InfoContext(r.Context(), "authorization approved", "user", sess.User, "consumer_key", ar.Consumer.Key)
-		if ap.OOB || ap.RedirectURL == "" {
+		if ap.RedirectURL == "" {
 			d.Title, d.Verifier = "Access granted", ap.Verifier
 			a.render(w, http.StatusOK, "verifier", d)
 			return
 		}
 		redirect(w, ap.RedirectURL, http.StatusFound)
 	case "deny":
-		to, err := a.Provider.Deny(ctx, token)
+		dn, err := a.Provider.Deny(ctx, token)
 		if err != nil {
 			a.authorizationError(w, err)
 			return
 		}
 		a.Log.InfoContext(r.Context(), "authorization denied", "user", sess.User, "consumer_key", ar.Consumer.Key)
-		if to == "" {
+		if dn.RedirectURL == "" {
 			d.Title = "Access denied"
 			a.render(w, http.StatusOK, "denied", d)
 			return
 		}
-		redirect(w, to, http.StatusFound)
+		redirect(w, dn.RedirectURL, http.StatusFound)
 	default:
 		a.errorPage(w, http.StatusBadRequest, "Choose Approve or Deny", "The form did not say whether you approve. Go back to the page and press Approve or Deny.")
 	}

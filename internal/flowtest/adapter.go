@@ -15,28 +15,17 @@ import (
 )
 
 // Adapter is a framework adapter (ginoauth, echooauth) as the adapter
-// suite drives it: its option constructors, and the routers the suite's
-// tests need, built with the framework. O is the adapter's Option type, RO
-// its RouteOption type. Each adapter's tests fill one in and call its Test
-// methods (suite.go), which hold the cases, written once for every
-// framework.
-type Adapter[O, RO any] struct {
-	// Middleware's options.
-	TwoLegged     func() O
-	RequireScopes func(scopes ...string) O
-	Optional      func() O
-	// ErrorHandler answers Middleware's errors with the framework's text
-	// answer (c.String) of the status and body h returns.
-	ErrorHandler func(h func(err error) (status int, body string)) O
-	// Skipper skips the requests for which skip is true.
-	Skipper func(skip func(r *http.Request) bool) O
-
+// suite drives it: the routers the suite's tests need, built with the
+// framework. RO is the adapter's RouteOption type. Each adapter's tests
+// fill one in and call its Test methods (suite.go), which hold the cases,
+// written once for every framework.
+type Adapter[RO any] struct {
 	// Register's options.
 	AllowGET func() RO
 	Paths    func(requestToken, accessToken string) RO
 
 	// Serve returns a new router that serves routes with p.
-	Serve func(p *core.Provider, routes ...Route[O]) http.Handler
+	Serve func(p *core.Provider, routes ...Route) http.Handler
 	// Register returns a new router with the adapter's Register(group, p,
 	// opts...): on the router's group at prefix, or on the router itself
 	// when prefix is empty.
@@ -47,12 +36,18 @@ type Adapter[O, RO any] struct {
 }
 
 // Route is one route of a router that Adapter.Serve builds.
-type Route[O any] struct {
+type Route struct {
 	Method, Path string
 	// Public routes have no Middleware; the others are behind
-	// Middleware(p, Options...).
+	// Middleware(p, Options...), or, when ErrorHandler or Skipper is set,
+	// MiddlewareWithConfig (Echo's adapters only).
 	Public  bool
-	Options []O
+	Options []core.AuthOption
+	// ErrorHandler, when set, answers Middleware's errors with the
+	// framework's text answer (c.String) of the status and body it returns.
+	ErrorHandler func(err error) (status int, body string)
+	// Skipper, when set, skips the requests for which it is true.
+	Skipper func(r *http.Request) bool
 	// Handle is the route's handler, called through the framework with
 	// the request's Ctx; when it is nil, HTTP is the handler, wrapped by
 	// the framework (gin.WrapH, echo.WrapHandler).
@@ -71,10 +66,10 @@ type Ctx interface {
 	String(status int, body string)
 	// WriteError is the provider's WriteError on the framework's response.
 	WriteError(err error)
-	// Authorization, Approve and Deny are the adapter's consent helpers.
-	Authorization() (*core.AuthorizationRequest, error)
-	Approve(userID string, scopes []string) (*core.Approval, error)
-	Deny() (redirectURL string, err error)
+	// ConsentRequest, Approve and Deny are the adapter's consent helpers.
+	ConsentRequest() (*core.AuthorizationRequest, error)
+	Approve(userID string, scopes []string) (*core.Decision, error)
+	Deny() (*core.Decision, error)
 }
 
 // fixtureClock is the fixture's clock: always 2026-03-01 12:00 UTC.
@@ -115,7 +110,7 @@ func newFixture(t testing.TB, cfg core.Config) *Fixture {
 		{Token: "bob-token", Secret: "bob-secret", UserID: "bob", Scopes: []string{"read"}},
 	} {
 		at.ConsumerKey, at.CreatedAt = c.Key, fixtureClock{}.Now()
-		if err := p.Store().CreateAccessToken(ctx, &at); err != nil {
+		if err := cfg.Store.CreateAccessToken(ctx, &at); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -126,7 +121,7 @@ func newFixture(t testing.TB, cfg core.Config) *Fixture {
 // token (none: two-legged; the secret is the token's with -secret for
 // -token), plus extra protocol parameters; the signer picks a fresh nonce
 // each time.
-func (f *Fixture) Request(t testing.TB, method, target, token string, extra ...core.Param) *http.Request {
+func (f *Fixture) Request(t testing.TB, method, target, token string, extra ...oauthtest.Param) *http.Request {
 	t.Helper()
 	r := httptest.NewRequest(method, target, nil)
 	s := f.signer(token)

@@ -319,7 +319,7 @@ func (f *flow) do(name string, c *http.Client, r *http.Request) Step {
 }
 
 // signed signs r with s (and extra protocol parameters) and sends it.
-func (f *flow) signed(name string, s oauthtest.Signer, r *http.Request, extra ...core.Param) Step {
+func (f *flow) signed(name string, s oauthtest.Signer, r *http.Request, extra ...oauthtest.Param) Step {
 	f.t.Helper()
 	if err := s.Sign(r, extra...); err != nil {
 		f.t.Fatalf("%s %s: sign: %v", f.method, name, err)
@@ -381,12 +381,12 @@ func (f *flow) scenario(method string) {
 	}
 
 	// The consent page's data, and the user's approval.
-	ar, err := p.Authorization(ctx, rt)
+	ar, err := p.LoadConsent(ctx, rt)
 	if err != nil {
-		t.Fatalf("%s Authorization: %v", method, err)
+		t.Fatalf("%s LoadConsent: %v", method, err)
 	}
 	if ar.Consumer.Key != f.consumer.Key || ar.Callback != Callback || ar.OOB || !slices.Equal(ar.Scopes, Scopes()) {
-		t.Errorf("%s Authorization = %+v", method, ar)
+		t.Errorf("%s LoadConsent = %+v", method, ar)
 	}
 	a, err := p.Approve(ctx, rt, "alice", nil)
 	if err != nil {
@@ -394,7 +394,7 @@ func (f *flow) scenario(method string) {
 	}
 	f.add("approve", Step{Location: a.RedirectURL, Body: a.Verifier})
 	want := Callback + "?oauth_token=" + url.QueryEscape(rt) + "&oauth_verifier=" + url.QueryEscape(a.Verifier)
-	if a.OOB || a.RedirectURL != want {
+	if a.Denied || a.ConsumerKey != f.consumer.Key || a.RedirectURL != want {
 		t.Errorf("%s Approve: %+v, want RedirectURL %q", method, a, want)
 	}
 
@@ -465,7 +465,7 @@ func (f *flow) scenario(method string) {
 	// A token the user approved for read only: oauthtest end to end, oob,
 	// a signed scope parameter, narrowed on approval.
 	s = f.signed("request_token oob scope", f.signer("", ""), f.newRequest("POST", "/oauth/request_token", "scope=read+write"),
-		core.Param{Key: "oauth_callback", Value: core.OOB})
+		oauthtest.Param{Key: "oauth_callback", Value: core.OOB})
 	f.expect(s, http.StatusOK, "")
 	v, _ := url.ParseQuery(s.Body)
 	rt, rs = v.Get("oauth_token"), v.Get("oauth_token_secret")
@@ -474,11 +474,11 @@ func (f *flow) scenario(method string) {
 		t.Fatalf("%s Approve read: %v", method, err)
 	}
 	f.add("approve read", Step{Location: a.RedirectURL, Body: a.Verifier})
-	if !a.OOB || a.RedirectURL != "" || a.Verifier == "" {
+	if a.Denied || a.RedirectURL != "" || a.Verifier == "" {
 		t.Errorf("%s Approve oob: %+v", method, a)
 	}
 	s = f.signed("access_token read", f.signer(rt, rs), f.newRequest("POST", "/oauth/access_token", ""),
-		core.Param{Key: "oauth_verifier", Value: a.Verifier})
+		oauthtest.Param{Key: "oauth_verifier", Value: a.Verifier})
 	f.expect(s, http.StatusOK, "")
 	v, _ = url.ParseQuery(s.Body)
 	if v.Get("scope") != "read" || v.Get("user_id") != "bob" {

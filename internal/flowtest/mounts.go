@@ -17,15 +17,15 @@ func Gin(p *core.Provider) http.Handler {
 	r := gin.New()
 	ginoauth.Register(r.Group("/oauth"), p)
 	api := r.Group("/api")
-	api.GET("/me", ginoauth.Middleware(p, ginoauth.RequireScopes("read")), func(c *gin.Context) {
+	api.GET("/me", ginoauth.Middleware(p, core.RequireScopes("read")), func(c *gin.Context) {
 		g, _ := ginoauth.GrantFrom(c)
 		c.Data(http.StatusOK, "application/json", Me(g))
 	})
-	api.POST("/notes", ginoauth.Middleware(p, ginoauth.RequireScopes("write")), func(c *gin.Context) {
+	api.POST("/notes", ginoauth.Middleware(p, core.RequireScopes("write")), func(c *gin.Context) {
 		g, _ := ginoauth.GrantFrom(c)
 		c.Data(http.StatusCreated, "application/json", Note(g, c.PostForm("text")))
 	})
-	api.GET("/ping", ginoauth.Middleware(p, ginoauth.TwoLegged()), func(c *gin.Context) {
+	api.GET("/ping", ginoauth.Middleware(p, core.TwoLegged()), func(c *gin.Context) {
 		g, _ := ginoauth.GrantFrom(c)
 		c.Data(http.StatusOK, "application/json", Ping(g))
 	})
@@ -40,14 +40,14 @@ func Echo(p *core.Provider) http.Handler {
 	api.GET("/me", func(c echo.Context) error {
 		g, _ := echooauth.GrantFrom(c)
 		return c.Blob(http.StatusOK, "application/json", Me(g))
-	}, echooauth.Middleware(p, echooauth.RequireScopes("read")))
+	}, echooauth.Middleware(p, core.RequireScopes("read")))
 	api.POST("/notes", func(c echo.Context) error {
 		g, _ := echooauth.GrantFrom(c)
 		return c.Blob(http.StatusCreated, "application/json", Note(g, c.FormValue("text")))
-	}, echooauth.Middleware(p, echooauth.RequireScopes("write")))
+	}, echooauth.Middleware(p, core.RequireScopes("write")))
 	api.GET("/ping", func(c echo.Context) error {
 		g, _ := echooauth.GrantFrom(c)
 		return c.Blob(http.StatusOK, "application/json", Ping(g))
-	}, echooauth.Middleware(p, echooauth.TwoLegged()))
+	}, echooauth.Middleware(p, core.TwoLegged()))
 	return e
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-oauth1/provider/core"
 	"github.com/go-oauth1/provider/core/memstore"
+	"github.com/go-oauth1/provider/core/oauthtest"
 )
 
 // The adapter suite: what every framework adapter must do, one method per
@@ -36,71 +37,106 @@ func whoami(c Ctx) {
 	c.String(http.StatusOK, "user="+g.UserID+" consumer="+g.Consumer.Name+" token="+token)
 }
 
-// TestMiddleware checks Middleware with each option: three-legged by
-// default, TwoLegged, RequireScopes, Optional, ErrorHandler and Skipper;
-// the grant the handler sees (through GrantFrom), the error answers, and
-// that the handler runs exactly when the answer is a success.
-func (a Adapter[O, RO]) TestMiddleware(t *testing.T) {
+// TestMiddleware checks Middleware with each of core's options: three-legged
+// by default, TwoLegged, RequireScopes and Optional; the grant the handler
+// sees (through GrantFrom), the error answers, and that the handler runs
+// exactly when the answer is a success.
+func (a Adapter[RO]) TestMiddleware(t *testing.T) {
 	f := NewFixture(t)
-	teapot := a.ErrorHandler(func(err error) (int, string) {
-		return http.StatusTeapot, "custom: " + core.AsError(err).Problem
-	})
-	skipPublic := a.Skipper(func(r *http.Request) bool { return r.URL.Query().Get("public") == "1" })
 	tests := []struct {
 		name    string
-		opts    []O
+		opts    []core.AuthOption
+		token   string // "" two-legged; "-" unsigned
+		status  int
+		body    string // for 2xx
+		problem string // for errors
+	}{
+		{"three-legged", nil, "alice-token", 200, "user=alice consumer=Test client token=alice-token", ""},
+		{"three-legged refuses two-legged", nil, "", 400, "", core.ProblemParameterAbsent},
+		{"three-legged refuses unsigned", nil, "-", 400, "", core.ProblemParameterAbsent},
+		{"unknown token", nil, "carol-token", 401, "", core.ProblemTokenRejected},
+		{"two-legged", []core.AuthOption{core.TwoLegged()}, "", 200, "user= consumer=Test client token=none", ""},
+		{"two-legged takes a token too", []core.AuthOption{core.TwoLegged()}, "bob-token", 200, "user=bob consumer=Test client token=bob-token", ""},
+		{"scopes held", []core.AuthOption{core.RequireScopes("read", "write")}, "alice-token", 200, "user=alice consumer=Test client token=alice-token", ""},
+		{"scopes missing", []core.AuthOption{core.RequireScopes("write")}, "bob-token", 403, "", core.ProblemPermissionDenied},
+		{"optional anonymous", []core.AuthOption{core.Optional()}, "-", 200, "anonymous", ""},
+		{"optional signed", []core.AuthOption{core.Optional()}, "bob-token", 200, "user=bob consumer=Test client token=bob-token", ""},
+		{"optional still verifies", []core.AuthOption{core.Optional()}, "carol-token", 401, "", core.ProblemTokenRejected},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a.checkRoute(t, f, Route{Method: "GET", Path: "/r", Options: tt.opts}, "/r", tt.token, tt.status, tt.body, tt.problem)
+		})
+	}
+}
+
+// TestMiddlewareWithConfig checks MiddlewareWithConfig's framework-shaped
+// settings, of the adapters that have them (Echo's): an ErrorHandler
+// answers every refusal, core's options still apply, and a Skipper lets
+// requests through unchecked.
+func (a Adapter[RO]) TestMiddlewareWithConfig(t *testing.T) {
+	f := NewFixture(t)
+	teapot := func(err error) (int, string) {
+		return http.StatusTeapot, "custom: " + core.AsError(err).Problem
+	}
+	skipPublic := func(r *http.Request) bool { return r.URL.Query().Get("public") == "1" }
+	tests := []struct {
+		name    string
+		route   Route
 		token   string // "" two-legged; "-" unsigned
 		target  string
 		status  int
 		body    string // for 2xx and custom errors
-		problem string // for errors
+		problem string // for core's errors
 	}{
-		{"three-legged", nil, "alice-token", "/r", 200, "user=alice consumer=Test client token=alice-token", ""},
-		{"three-legged refuses two-legged", nil, "", "/r", 400, "", core.ProblemParameterAbsent},
-		{"three-legged refuses unsigned", nil, "-", "/r", 400, "", core.ProblemParameterAbsent},
-		{"unknown token", nil, "carol-token", "/r", 401, "", core.ProblemTokenRejected},
-		{"two-legged", []O{a.TwoLegged()}, "", "/r", 200, "user= consumer=Test client token=none", ""},
-		{"two-legged takes a token too", []O{a.TwoLegged()}, "bob-token", "/r", 200, "user=bob consumer=Test client token=bob-token", ""},
-		{"scopes held", []O{a.RequireScopes("read", "write")}, "alice-token", "/r", 200, "user=alice consumer=Test client token=alice-token", ""},
-		{"scopes missing", []O{a.RequireScopes("write")}, "bob-token", "/r", 403, "", core.ProblemPermissionDenied},
-		{"optional anonymous", []O{a.Optional()}, "-", "/r", 200, "anonymous", ""},
-		{"optional signed", []O{a.Optional()}, "bob-token", "/r", 200, "user=bob consumer=Test client token=bob-token", ""},
-		{"optional still verifies", []O{a.Optional()}, "carol-token", "/r", 401, "", core.ProblemTokenRejected},
-		{"custom error handler", []O{teapot}, "-", "/r", 418, "custom: parameter_absent", ""},
-		{"custom error handler, scopes", []O{teapot, a.RequireScopes("write")}, "bob-token", "/r", 418, "custom: permission_denied", ""},
-		{"skipped", []O{skipPublic}, "-", "/r?public=1", 200, "anonymous", ""},
-		{"not skipped", []O{skipPublic}, "-", "/r?public=0", 400, "", core.ProblemParameterAbsent},
+		{"custom error handler", Route{ErrorHandler: teapot}, "-", "/r", 418, "custom: parameter_absent", ""},
+		{"custom error handler, scopes", Route{ErrorHandler: teapot, Options: []core.AuthOption{core.RequireScopes("write")}}, "bob-token", "/r", 418, "custom: permission_denied", ""},
+		{"custom error handler, success", Route{ErrorHandler: teapot}, "alice-token", "/r", 200, "user=alice consumer=Test client token=alice-token", ""},
+		{"skipped", Route{Skipper: skipPublic}, "-", "/r?public=1", 200, "anonymous", ""},
+		{"not skipped", Route{Skipper: skipPublic}, "-", "/r?public=0", 400, "", core.ProblemParameterAbsent},
+		{"not skipped, options", Route{Skipper: skipPublic, Options: []core.AuthOption{core.TwoLegged()}}, "", "/r?public=0", 200, "user= consumer=Test client token=none", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			reached := false
-			h := a.Serve(f.Provider, Route[O]{Method: "GET", Path: "/r", Options: tt.opts,
-				Handle: func(c Ctx) { reached = true; whoami(c) }})
-			req := httptest.NewRequest("GET", tt.target, nil)
-			if tt.token != "-" {
-				req = f.Request(t, "GET", tt.target, tt.token)
-			}
-			w := Record(h, req)
-			if w.Code != tt.status {
-				t.Fatalf("status %d, want %d; body %q", w.Code, tt.status, w.Body)
-			}
-			if tt.problem != "" {
-				if got := Problem(w); got != tt.problem {
-					t.Errorf("oauth_problem %q, want %q", got, tt.problem)
-				}
-			} else if w.Body.String() != tt.body {
-				t.Errorf("body %q, want %q", w.Body, tt.body)
-			}
-			if ok := w.Code < 300; reached != ok {
-				t.Errorf("handler reached = %v, want %v", reached, ok)
-			}
+			rt := tt.route
+			rt.Method, rt.Path = "GET", "/r"
+			a.checkRoute(t, f, rt, tt.target, tt.token, tt.status, tt.body, tt.problem)
 		})
+	}
+}
+
+// checkRoute serves rt, whose handler is whoami, sends it a GET of target
+// signed with token ("" two-legged, "-" unsigned), and checks the answer:
+// its status, its oauth_problem when problem is set and else its body, and
+// that the handler ran exactly when the answer is a success.
+func (a Adapter[RO]) checkRoute(t *testing.T, f *Fixture, rt Route, target, token string, status int, body, problem string) {
+	t.Helper()
+	reached := false
+	rt.Handle = func(c Ctx) { reached = true; whoami(c) }
+	h := a.Serve(f.Provider, rt)
+	req := httptest.NewRequest("GET", target, nil)
+	if token != "-" {
+		req = f.Request(t, "GET", target, token)
+	}
+	w := Record(h, req)
+	if w.Code != status {
+		t.Fatalf("status %d, want %d; body %q", w.Code, status, w.Body)
+	}
+	if problem != "" {
+		if got := Problem(w); got != problem {
+			t.Errorf("oauth_problem %q, want %q", got, problem)
+		}
+	} else if w.Body.String() != body {
+		t.Errorf("body %q, want %q", w.Body, body)
+	}
+	if ok := w.Code < 300; reached != ok {
+		t.Errorf("handler reached = %v, want %v", reached, ok)
 	}
 }
 
 // TestErrorsAreCores checks that Middleware's error answers (status,
 // headers, body) are byte for byte those of core's own middleware.
-func (a Adapter[O, RO]) TestErrorsAreCores(t *testing.T) {
+func (a Adapter[RO]) TestErrorsAreCores(t *testing.T) {
 	f := NewFixture(t)
 	ok := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	tests := []struct {
@@ -124,7 +160,7 @@ func (a Adapter[O, RO]) TestErrorsAreCores(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := a.Serve(f.Provider, Route[O]{Method: "GET", Path: "/r", Options: []O{a.RequireScopes(tt.scopes...)}, HTTP: ok})
+			h := a.Serve(f.Provider, Route{Method: "GET", Path: "/r", Options: []core.AuthOption{core.RequireScopes(tt.scopes...)}, HTTP: ok})
 			got := Record(h, tt.req())
 			want := Record(f.Provider.Middleware(core.RequireScopes(tt.scopes...))(ok), tt.req())
 			if got.Code != want.Code || got.Body.String() != want.Body.String() || !equalHeader(got.Header(), want.Header()) {
@@ -153,9 +189,9 @@ func equalHeader(a, b http.Header) bool {
 // net/http handler behind Middleware (core.FromContext) and the
 // framework's handler (GrantFrom), and that there is none on a route
 // without Middleware.
-func (a Adapter[O, RO]) TestGrantInContext(t *testing.T) {
+func (a Adapter[RO]) TestGrantInContext(t *testing.T) {
 	f := NewFixture(t)
-	read := []O{a.RequireScopes("read")}
+	read := []core.AuthOption{core.RequireScopes("read")}
 	plain := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		g, ok := core.FromContext(r.Context())
 		if !ok {
@@ -165,9 +201,9 @@ func (a Adapter[O, RO]) TestGrantInContext(t *testing.T) {
 		_, _ = w.Write([]byte(g.UserID + " " + strings.Join(g.Scopes, ",")))
 	})
 	h := a.Serve(f.Provider,
-		Route[O]{Method: "GET", Path: "/plain", Options: read, HTTP: plain},
-		Route[O]{Method: "GET", Path: "/framework", Options: read, Handle: whoami},
-		Route[O]{Method: "GET", Path: "/none", Public: true, Handle: whoami},
+		Route{Method: "GET", Path: "/plain", Options: read, HTTP: plain},
+		Route{Method: "GET", Path: "/framework", Options: read, Handle: whoami},
+		Route{Method: "GET", Path: "/none", Public: true, Handle: whoami},
 	)
 	if w := Record(h, f.Request(t, "GET", "/plain", "alice-token")); w.Code != 200 || w.Body.String() != "alice read,write" {
 		t.Errorf("net/http handler: %d %q", w.Code, w.Body)
@@ -182,9 +218,9 @@ func (a Adapter[O, RO]) TestGrantInContext(t *testing.T) {
 
 // TestMiddlewareKeepsFormBody checks that a handler still reads the form
 // body the middleware verified.
-func (a Adapter[O, RO]) TestMiddlewareKeepsFormBody(t *testing.T) {
+func (a Adapter[RO]) TestMiddlewareKeepsFormBody(t *testing.T) {
 	f := NewFixture(t)
-	h := a.Serve(f.Provider, Route[O]{Method: "POST", Path: "/notes", Options: []O{a.RequireScopes("write")},
+	h := a.Serve(f.Provider, Route{Method: "POST", Path: "/notes", Options: []core.AuthOption{core.RequireScopes("write")},
 		Handle: func(c Ctx) { c.String(http.StatusCreated, c.Form("text")) }})
 	req := httptest.NewRequest("POST", "/notes", strings.NewReader("text=hello+world"))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -200,9 +236,9 @@ func (a Adapter[O, RO]) TestMiddlewareKeepsFormBody(t *testing.T) {
 
 // TestRegister checks Register's routes: POST by default, AllowGET,
 // Paths, and Register on the router itself.
-func (a Adapter[O, RO]) TestRegister(t *testing.T) {
+func (a Adapter[RO]) TestRegister(t *testing.T) {
 	f := NewFixture(t)
-	cb := core.Param{Key: "oauth_callback", Value: core.OOB}
+	cb := oauthtest.Param{Key: "oauth_callback", Value: core.OOB}
 	tests := []struct {
 		name   string
 		prefix string
@@ -239,11 +275,11 @@ func (a Adapter[O, RO]) TestRegister(t *testing.T) {
 }
 
 // consentPage is an application's consent page, GET and POST /authorize,
-// built with the adapter's Authorization, Approve and Deny, with the
+// built with the adapter's ConsentRequest, Approve and Deny, with the
 // signed-in user fixed to alice.
-func consentPage[O any]() []Route[O] {
+func consentPage() []Route {
 	page := func(c Ctx) {
-		ar, err := c.Authorization()
+		ar, err := c.ConsentRequest()
 		if err != nil {
 			c.WriteError(err)
 			return
@@ -256,10 +292,10 @@ func consentPage[O any]() []Route[O] {
 	}
 	answer := func(c Ctx) {
 		if c.Form("action") == "deny" {
-			u, err := c.Deny()
+			d, err := c.Deny()
 			if err != nil {
 				c.WriteError(err)
-			} else if u == "" {
+			} else if d.RedirectURL == "" {
 				c.String(http.StatusOK, "denied")
 			}
 			return
@@ -273,25 +309,25 @@ func consentPage[O any]() []Route[O] {
 			c.WriteError(err)
 			return
 		}
-		if a.OOB {
+		if a.RedirectURL == "" {
 			c.String(http.StatusOK, "verifier="+a.Verifier)
 		}
 	}
-	return []Route[O]{
+	return []Route{
 		{Method: "GET", Path: "/authorize", Public: true, Handle: page},
 		{Method: "POST", Path: "/authorize", Public: true, Handle: answer},
 	}
 }
 
-// TestConsent checks the consent helpers, Authorization, Approve and Deny,
+// TestConsent checks the consent helpers, ConsentRequest, Approve and Deny,
 // on a consent page: what the page shows, redirects to the callback and
 // oob answers, approval once only, and unknown tokens.
-func (a Adapter[O, RO]) TestConsent(t *testing.T) {
+func (a Adapter[RO]) TestConsent(t *testing.T) {
 	f := NewFixture(t)
 	tokens := a.Register(f.Provider, "")
 	requestToken := func(t *testing.T, callback string) string {
 		t.Helper()
-		w := Record(tokens, f.Request(t, "POST", "/request_token", "", core.Param{Key: "oauth_callback", Value: callback}))
+		w := Record(tokens, f.Request(t, "POST", "/request_token", "", oauthtest.Param{Key: "oauth_callback", Value: callback}))
 		v, _ := url.ParseQuery(w.Body.String())
 		if w.Code != 200 || v.Get("oauth_token") == "" {
 			t.Fatalf("request_token: %d %q", w.Code, w.Body)
@@ -303,7 +339,7 @@ func (a Adapter[O, RO]) TestConsent(t *testing.T) {
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		return r
 	}
-	app := a.Serve(f.Provider, consentPage[O]()...)
+	app := a.Serve(f.Provider, consentPage()...)
 
 	t.Run("page", func(t *testing.T) {
 		rt := requestToken(t, "https://client.example/cb")
@@ -391,7 +427,7 @@ func (s *brokenStore) GetRequestToken(ctx context.Context, token string) (*core.
 // TestServerErrors checks that a store failure behind Register's
 // endpoints, Middleware and the consent helpers is a 500 whose cause
 // reaches core.Config.OnServerError once, with the request.
-func (a Adapter[O, RO]) TestServerErrors(t *testing.T) {
+func (a Adapter[RO]) TestServerErrors(t *testing.T) {
 	store := &brokenStore{Store: memstore.New()}
 	var mu sync.Mutex
 	var got []string // "METHOD path: cause"
@@ -404,12 +440,12 @@ func (a Adapter[O, RO]) TestServerErrors(t *testing.T) {
 		got = append(got, r.Method+" "+r.URL.Path)
 	}})
 	tokens := a.Register(f.Provider, "")
-	w := Record(tokens, f.Request(t, "POST", "/request_token", "", core.Param{Key: "oauth_callback", Value: core.OOB}))
+	w := Record(tokens, f.Request(t, "POST", "/request_token", "", oauthtest.Param{Key: "oauth_callback", Value: core.OOB}))
 	rt, _ := url.ParseQuery(w.Body.String())
 	if w.Code != 200 || rt.Get("oauth_token") == "" {
 		t.Fatalf("request_token: %d %q", w.Code, w.Body)
 	}
-	app := a.Serve(f.Provider, append(consentPage[O](), Route[O]{Method: "GET", Path: "/r", Handle: whoami})...)
+	app := a.Serve(f.Provider, append(consentPage(), Route{Method: "GET", Path: "/r", Handle: whoami})...)
 	store.down.Store(true)
 
 	consent := func(action string) *http.Request {
@@ -423,8 +459,8 @@ func (a Adapter[O, RO]) TestServerErrors(t *testing.T) {
 		h    http.Handler
 		r    *http.Request
 	}{
-		{"request_token", tokens, f.Request(t, "POST", "/request_token", "", core.Param{Key: "oauth_callback", Value: core.OOB})},
-		{"access_token", tokens, f.Request(t, "POST", "/access_token", rt.Get("oauth_token"), core.Param{Key: "oauth_verifier", Value: "v"})},
+		{"request_token", tokens, f.Request(t, "POST", "/request_token", "", oauthtest.Param{Key: "oauth_callback", Value: core.OOB})},
+		{"access_token", tokens, f.Request(t, "POST", "/access_token", rt.Get("oauth_token"), oauthtest.Param{Key: "oauth_verifier", Value: "v"})},
 		{"middleware", app, f.Request(t, "GET", "/r", "alice-token")},
 		{"authorization", app, httptest.NewRequest("GET", "/authorize?oauth_token="+rt.Get("oauth_token"), nil)},
 		{"approve", app, consent("approve")},

@@ -110,7 +110,7 @@ func (c *Client) PostForm(path string, form url.Values) *Response {
 
 // Signed sends a request signed by s, with form as its body when not nil
 // and the protocol parameters extra (oauth_callback, oauth_verifier).
-func (c *Client) Signed(s *oauthtest.Signer, method, path string, form url.Values, extra ...core.Param) *Response {
+func (c *Client) Signed(s *oauthtest.Signer, method, path string, form url.Values, extra ...oauthtest.Param) *Response {
 	c.t.Helper()
 	req := c.NewRequest(method, path, form)
 	must(c.t, s.Sign(req, extra...), "sign %s %s", method, path)
@@ -175,7 +175,7 @@ func (c *Client) RequestToken(cons Consumer, callback, scope string) Credentials
 	if scope != "" {
 		form = url.Values{"scope": {scope}}
 	}
-	r := c.Signed(Signer(cons, "", ""), http.MethodPost, "/oauth/request_token", form, core.Param{Key: "oauth_callback", Value: callback})
+	r := c.Signed(Signer(cons, "", ""), http.MethodPost, "/oauth/request_token", form, oauthtest.Param{Key: "oauth_callback", Value: callback})
 	if r.Status != http.StatusOK {
 		c.t.Fatalf("request_token: %d %s", r.Status, r.Body)
 	}
@@ -189,7 +189,7 @@ func (c *Client) RequestToken(cons Consumer, callback, scope string) Credentials
 // Exchange sends the access token request for an authorized request token.
 func (c *Client) Exchange(cons Consumer, rt Credentials, verifier string) *Response {
 	c.t.Helper()
-	return c.Signed(Signer(cons, rt.Token, rt.Secret), http.MethodPost, "/oauth/access_token", nil, core.Param{Key: "oauth_verifier", Value: verifier})
+	return c.Signed(Signer(cons, rt.Token, rt.Secret), http.MethodPost, "/oauth/access_token", nil, oauthtest.Param{Key: "oauth_verifier", Value: verifier})
 }
 
 // Decide posts the consent form for token with action (approve or deny)

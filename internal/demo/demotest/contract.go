@@ -96,7 +96,7 @@ func Run(t *testing.T, newRouter func(*demo.App) http.Handler) {
 		cons := c.RegisterConsumer(Alice, url.Values{"name": {"Plain"}})
 		s := Signer(cons, "", "")
 		s.Method = core.PLAINTEXT
-		r := c.Signed(s, http.MethodPost, "/oauth/request_token", nil, core.Param{Key: "oauth_callback", Value: "oob"})
+		r := c.Signed(s, http.MethodPost, "/oauth/request_token", nil, oauthtest.Param{Key: "oauth_callback", Value: "oob"})
 		if r.Status != http.StatusOK {
 			t.Fatalf("PLAINTEXT with ALLOW_PLAINTEXT=1: %d %s", r.Status, r.Body)
 		}
@@ -264,7 +264,7 @@ func stepConsumers(t *testing.T, s *scenario) {
 }
 
 func stepRequestToken(t *testing.T, s *scenario) {
-	cb := core.Param{Key: "oauth_callback", Value: CallbackURL}
+	cb := oauthtest.Param{Key: "oauth_callback", Value: CallbackURL}
 	for _, m := range []string{core.HMACSHA1, core.HMACSHA256, core.HMACSHA512} {
 		t.Run(m, func(t *testing.T) {
 			sg := Signer(s.web, "", "")
@@ -289,13 +289,13 @@ func stepRequestToken(t *testing.T, s *scenario) {
 	tests := []struct {
 		name    string
 		form    url.Values
-		extra   []core.Param
+		extra   []oauthtest.Param
 		status  int
 		problem string
 	}{
-		{"unknown scope", url.Values{"scope": {"read admin"}}, []core.Param{cb}, http.StatusBadRequest, core.ProblemParameterRejected},
+		{"unknown scope", url.Values{"scope": {"read admin"}}, []oauthtest.Param{cb}, http.StatusBadRequest, core.ProblemParameterRejected},
 		{"no callback", nil, nil, http.StatusBadRequest, core.ProblemParameterAbsent},
-		{"other callback", nil, []core.Param{{Key: "oauth_callback", Value: "http://127.0.0.1:9/elsewhere"}}, http.StatusBadRequest, core.ProblemParameterRejected},
+		{"other callback", nil, []oauthtest.Param{{Key: "oauth_callback", Value: "http://127.0.0.1:9/elsewhere"}}, http.StatusBadRequest, core.ProblemParameterRejected},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

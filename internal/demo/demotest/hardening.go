@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/go-oauth1/provider/core"
+	"github.com/go-oauth1/provider/core/oauthtest"
 	"github.com/go-oauth1/provider/internal/demo"
 )
 
@@ -97,10 +98,10 @@ func stepHardening(t *testing.T, s *scenario) {
 				if tc.nonce != "" {
 					sg.Nonce = func() string { return tc.nonce }
 				}
-				var extra []core.Param
+				var extra []oauthtest.Param
 				if tc.version != "" {
 					sg.OmitVersion = true
-					extra = append(extra, core.Param{Key: "oauth_version", Value: tc.version})
+					extra = append(extra, oauthtest.Param{Key: "oauth_version", Value: tc.version})
 				}
 				r := s.anon.Signed(sg, http.MethodGet, "/api/ping", nil, extra...)
 				if r.Status != tc.status || (tc.problem != "" && r.Problem() != tc.problem) {

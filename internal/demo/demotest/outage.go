@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/go-oauth1/provider/core"
+	"github.com/go-oauth1/provider/core/oauthtest"
 	"github.com/go-oauth1/provider/internal/demo"
 	"github.com/go-oauth1/provider/internal/tcpproxy"
 )
@@ -66,7 +67,7 @@ func Outage(t *testing.T, databaseURL string, newRouter func(*demo.App) http.Han
 			{"GET /api/me", func() *Response { return s.anon.Signed(Signer(cons, at.Token, at.Secret), "GET", "/api/me", nil) }},
 			{"GET /api/ping", func() *Response { return s.anon.Signed(Signer(cons, "", ""), "GET", "/api/ping", nil) }},
 			{"POST /oauth/request_token", func() *Response {
-				return s.anon.Signed(Signer(cons, "", ""), "POST", "/oauth/request_token", nil, core.Param{Key: "oauth_callback", Value: core.OOB})
+				return s.anon.Signed(Signer(cons, "", ""), "POST", "/oauth/request_token", nil, oauthtest.Param{Key: "oauth_callback", Value: core.OOB})
 			}},
 			{"POST /oauth/access_token", func() *Response { return s.anon.Exchange(cons, rt, verifier) }},
 		}

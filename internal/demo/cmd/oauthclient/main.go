@@ -151,7 +151,7 @@ func (c *client) step(format string, args ...any) {
 
 // do sends method path, signed by s when not nil, with form as a
 // form-encoded body when not nil, and returns the status and body.
-func (c *client) do(s *oauthtest.Signer, method, path string, form url.Values, extra ...core.Param) (int, string, error) {
+func (c *client) do(s *oauthtest.Signer, method, path string, form url.Values, extra ...oauthtest.Param) (int, string, error) {
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(form.Encode())
@@ -214,7 +214,7 @@ func (c *client) authorize(o *options, askVerifier func(authorizeURL string) (st
 	if o.Scope != "" {
 		form = url.Values{"scope": {o.Scope}} // a signed form parameter
 	}
-	status, body, err := c.do(s, http.MethodPost, "/oauth/request_token", form, core.Param{Key: "oauth_callback", Value: core.OOB})
+	status, body, err := c.do(s, http.MethodPost, "/oauth/request_token", form, oauthtest.Param{Key: "oauth_callback", Value: core.OOB})
 	if err != nil {
 		return err
 	}
@@ -238,7 +238,7 @@ func (c *client) authorize(o *options, askVerifier func(authorizeURL string) (st
 		if attempt == 1 {
 			c.step("Leg 3: access token (POST /oauth/access_token)")
 		}
-		status, body, err := c.do(s, http.MethodPost, "/oauth/access_token", nil, core.Param{Key: "oauth_verifier", Value: verifier})
+		status, body, err := c.do(s, http.MethodPost, "/oauth/access_token", nil, oauthtest.Param{Key: "oauth_verifier", Value: verifier})
 		if err != nil {
 			return err
 		}

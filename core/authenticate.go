@@ -16,9 +16,12 @@ type authOptions struct {
 	scopes    []string
 }
 
-// TwoLegged accepts requests signed by a consumer alone (no oauth_token).
-// The grant then has no Token and carries the consumer's scopes. A request
-// that does carry a token is verified as a three-legged one.
+// TwoLegged also accepts requests signed by a consumer alone: without
+// oauth_token, or with an empty one. The grant then has no Token and no
+// UserID, and carries the scopes the consumer may use. A request whose
+// oauth_token is not empty is still checked as a three-legged one: the
+// token must be a valid access token of that consumer, and the grant is
+// the token's, as without TwoLegged.
 func TwoLegged() AuthOption { return func(o *authOptions) { o.twoLegged = true } }
 
 // Optional lets requests without any OAuth parameter through with no grant;
@@ -31,14 +34,21 @@ func RequireScopes(scopes ...string) AuthOption {
 	return func(o *authOptions) { o.scopes = append(o.scopes, scopes...) }
 }
 
-// Authenticate verifies r as opts say (three-legged by default) and checks
-// the required scopes. With Optional and no OAuth parameter in r it returns
-// nil, nil. A 5xx error is reported to Config.OnServerError.
+// Authenticate checks a request to a protected resource and returns its
+// grant: by default a three-legged request, signed with consumer and
+// access token credentials; opts widen that (TwoLegged, Optional) or
+// narrow it (RequireScopes). With Optional and no OAuth parameter in r it
+// returns nil, nil.
+//
+// The checks run in this order: syntax, timestamp window, consumer and
+// token lookup (with dummy secrets for unknown ones), signature (constant
+// time), token state, body hash, and last the nonce, so unsigned requests
+// never write to the nonce store; then the required scopes. Failures are
+// *Error values with the status and oauth_problem of RFC 5849 §3.2 and the
+// Problem Reporting extension (403 permission_denied for missing scopes);
+// a store failure is a 5xx *Error, reported to Config.OnServerError.
 func (p *Provider) Authenticate(r *http.Request, opts ...AuthOption) (_ *Grant, err error) {
-	var o authOptions
-	for _, opt := range opts {
-		opt(&o)
-	}
+	o := readAuthOptions(opts)
 	kind := kindProtected
 	if o.twoLegged {
 		kind = kindTwoLegged
@@ -56,14 +66,27 @@ func (p *Provider) Authenticate(r *http.Request, opts ...AuthOption) (_ *Grant, 
 	}
 	ctx, call := p.begin(r.Context(), r)
 	defer call.end(&err)
-	if _, err := p.check(ctx, r, sr, kind); err != nil {
+	if err := p.check(ctx, r, sr, kind); err != nil {
 		return nil, err
 	}
 	g := p.grant(sr)
-	if !g.HasScopes(o.scopes...) {
-		return nil, newError(http.StatusForbidden, ProblemPermissionDenied, "the token does not grant the scopes this resource needs")
+	if err := requireScopes(g, o.scopes); err != nil {
+		return nil, err
 	}
 	return g, nil
+}
+
+// readAuthOptions applies opts to the defaults. Without options it
+// allocates nothing (an option is a function, given a pointer).
+func readAuthOptions(opts []AuthOption) authOptions {
+	if len(opts) == 0 {
+		return authOptions{}
+	}
+	o := new(authOptions)
+	for _, opt := range opts {
+		opt(o)
+	}
+	return *o
 }
 
 // Middleware returns net/http middleware that authenticates each request
@@ -88,7 +111,7 @@ func (p *Provider) Middleware(opts ...AuthOption) func(http.Handler) http.Handle
 // mentionsOAuth reports whether r carries an OAuth Authorization header or
 // "oauth_" in its query or (already read) form body.
 func mentionsOAuth(r *http.Request) bool {
-	if h := skipSpace(r.Header.Get("Authorization")); len(h) >= 5 && strings.EqualFold(h[:5], "OAuth") {
+	if h := strings.TrimLeft(r.Header.Get("Authorization"), " \t"); len(h) >= 5 && strings.EqualFold(h[:5], "OAuth") {
 		return true
 	}
 	if strings.Contains(r.URL.RawQuery, "oauth_") {

@@ -1,4 +1,4 @@
-package core
+package rfc5849
 
 import (
 	"errors"
@@ -9,117 +9,29 @@ import (
 	"strings"
 )
 
-var (
-	errNotOAuth     = errors.New("not an OAuth Authorization header")
-	errHeaderSyntax = errors.New("malformed OAuth Authorization header")
-	errBadURI       = errors.New("invalid base string URI")
-)
-
-// ParseAuthorizationHeader parses an "Authorization: OAuth ..." value (RFC
-// 5849 §3.5.1): comma-separated name="value" pairs, both percent-decoded.
-// The realm is returned on its own and left out of params. A header of
-// another scheme is an error.
-func ParseAuthorizationHeader(h string) (params []Param, realm string, err error) {
-	return parseAuthorization(nil, h)
-}
-
-func parseAuthorization(ps []Param, h string) ([]Param, string, error) {
-	h = skipSpace(h)
-	if len(h) < 5 || !strings.EqualFold(h[:5], "OAuth") || (len(h) > 5 && h[5] != ' ' && h[5] != '\t') {
-		return ps, "", errNotOAuth
-	}
-	s := h[5:]
-	realm := ""
-	for {
-		// Skip whitespace and empty list elements (RFC 9110 §5.6.1).
-		for len(s) > 0 && (s[0] == ' ' || s[0] == '\t' || s[0] == ',') {
-			s = s[1:]
-		}
-		if s == "" {
-			return ps, realm, nil
-		}
-		n, escaped := 0, false
-		for ; n < len(s); n++ {
-			c := s[n]
-			if !tokenChar(c) {
-				break
-			}
-			if c == '%' {
-				escaped = true
-			}
-		}
-		if n == 0 {
-			return ps, "", errHeaderSyntax
-		}
-		name := s[:n]
-		s = skipSpace(s[n:])
-		if len(s) == 0 || s[0] != '=' {
-			return ps, "", errHeaderSyntax
-		}
-		s = skipSpace(s[1:])
-		if len(s) == 0 || s[0] != '"' {
-			return ps, "", errHeaderSyntax
-		}
-		end := strings.IndexByte(s[1:], '"')
-		if end < 0 {
-			return ps, "", errHeaderSyntax
-		}
-		raw := s[1 : 1+end]
-		s = skipSpace(s[2+end:])
-		if s != "" && s[0] != ',' {
-			return ps, "", errHeaderSyntax
-		}
-		k := name
-		if escaped {
-			var err error
-			if k, err = decode(name, false); err != nil {
-				return ps, "", errHeaderSyntax
-			}
-		}
-		if k == "realm" {
-			realm = raw
-			continue
-		}
-		v, err := decode(raw, false)
-		if err != nil {
-			return ps, "", errHeaderSyntax
-		}
-		ps = append(ps, Param{k, v})
-	}
-}
-
-// skipSpace drops leading spaces and tabs.
-func skipSpace(s string) string {
-	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
-		s = s[1:]
-	}
-	return s
-}
+// errBaseStringURI reports a URL that has no base string URI: not http or
+// https, no host, or an invalid host or port.
+var errBaseStringURI = errors.New("oauth1: invalid base string URI")
 
 // BaseStringURI normalizes an absolute http or https URL as RFC 5849
 // §3.4.1.2 requires: scheme and host lower-cased, the default port dropped,
 // an empty path made "/", query and fragment removed. A missing host or an
-// invalid port is an error.
+// invalid port is errBaseStringURI.
 func BaseStringURI(rawURL string) (string, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return "", errBadURI
+		return "", errBaseStringURI
 	}
-	path := u.EscapedPath()
-	return normalizeURI(strings.ToLower(u.Scheme), u.Host, path)
-}
-
-// normalizeURI builds the base string URI from a lower-case scheme, a host
-// (with optional port) and an escaped path.
-func normalizeURI(scheme, host, path string) (string, error) {
-	b, err := appendURI(nil, scheme, host, path)
+	b, err := AppendBaseStringURI(nil, strings.ToLower(u.Scheme), u.Host, u.EscapedPath())
 	return string(b), err
 }
 
-// appendURI appends the base string URI to dst.
-func appendURI(dst []byte, scheme, host, path string) ([]byte, error) {
+// AppendBaseStringURI appends the base string URI of a lower-case scheme,
+// a host (with optional port) and an escaped path to dst (see
+// BaseStringURI).
+func AppendBaseStringURI(dst []byte, scheme, host, path string) ([]byte, error) {
 	if scheme != "http" && scheme != "https" {
-		return dst, errBadURI
+		return dst, errBaseStringURI
 	}
 	name, port, err := splitHostPort(host)
 	if err != nil {
@@ -151,35 +63,35 @@ func appendURI(dst []byte, scheme, host, path string) ([]byte, error) {
 // checks the port is 1..65535 in decimal.
 func splitHostPort(host string) (name, port string, err error) {
 	if host == "" {
-		return "", "", errBadURI
+		return "", "", errBaseStringURI
 	}
 	if host[0] == '[' {
 		end := strings.IndexByte(host, ']')
 		if end < 0 {
-			return "", "", errBadURI
+			return "", "", errBaseStringURI
 		}
 		name, rest := host[:end+1], host[end+1:]
 		if net.ParseIP(name[1:end]) == nil {
-			return "", "", errBadURI
+			return "", "", errBaseStringURI
 		}
 		if rest == "" {
 			return name, "", nil
 		}
 		if rest[0] != ':' {
-			return "", "", errBadURI
+			return "", "", errBaseStringURI
 		}
 		port = rest[1:]
 		if !validPort(port) {
-			return "", "", errBadURI
+			return "", "", errBaseStringURI
 		}
 		return name, port, nil
 	}
 	name, port, hasPort := strings.Cut(host, ":")
 	if name == "" || !validHostName(name) {
-		return "", "", errBadURI
+		return "", "", errBaseStringURI
 	}
 	if hasPort && !validPort(port) {
-		return "", "", errBadURI
+		return "", "", errBaseStringURI
 	}
 	return name, port, nil
 }
@@ -214,9 +126,9 @@ func NormalizeParameters(params []Param) string {
 		if i > 0 {
 			b = append(b, '&')
 		}
-		b = appendEncoded(b, p.Key)
+		b = AppendEncoded(b, p.Key)
 		b = append(b, '=')
-		b = appendEncoded(b, p.Value)
+		b = AppendEncoded(b, p.Value)
 	}
 	return string(b)
 }
@@ -253,7 +165,7 @@ func sortEncoded(dst, params []Param, dropSignature bool) []Param {
 	return dst
 }
 
-// encodedPrefix returns the first eight bytes of PercentEncode(s), padded
+// encodedPrefix returns the first eight bytes of Encode(s), padded
 // with zero bytes, as a big-endian number: numbers compare as the encoded
 // strings' first eight bytes do.
 func encodedPrefix(s string) uint64 {
@@ -283,7 +195,7 @@ func compareParams(a, b Param) int {
 	return compareEncoded(a.Value, b.Value)
 }
 
-// compareEncoded compares PercentEncode(a) with PercentEncode(b) without
+// compareEncoded compares Encode(a) with Encode(b) without
 // building either.
 func compareEncoded(a, b string) int {
 	// Up to the first difference the encodings are the same; from there
@@ -324,15 +236,17 @@ func cmpByte(x, y byte) int {
 	return 0
 }
 
-// SignatureBaseString returns the signature base string of RFC 5849
-// §3.4.1.1: the upper-case method, the base string URI (see BaseStringURI)
-// and the normalized parameters, each encoded and joined with "&".
-// oauth_signature is left out; realm must not be among params.
-func SignatureBaseString(method, baseURI string, params []Param) string {
-	return string(appendBaseString(nil, method, baseURI, params))
+// BaseString returns the signature base string of RFC 5849 §3.4.1.1: the
+// upper-case method, the base string URI (see BaseStringURI) and the
+// normalized parameters (see NormalizeParameters), each encoded and joined
+// with "&". oauth_signature is left out; realm must not be among params.
+func BaseString(method, baseURI string, params []Param) string {
+	return string(AppendBaseString(nil, method, baseURI, params))
 }
 
-func appendBaseString[URI string | []byte](b []byte, method string, baseURI URI, params []Param) []byte {
+// AppendBaseString appends BaseString(method, baseURI, params) to b, in
+// one pass: it allocates only when b has too little room.
+func AppendBaseString[URI string | []byte](b []byte, method string, baseURI URI, params []Param) []byte {
 	var buf [24]Param // most requests have fewer parameters: no allocation
 	sorted := sortEncoded(buf[:0], params, true)
 	n := len(method) + 3*len(baseURI) + 2
@@ -352,7 +266,7 @@ func appendBaseString[URI string | []byte](b []byte, method string, baseURI URI,
 		b = append(b, c)
 	}
 	b = append(b, '&')
-	b = appendEncoded(b, baseURI)
+	b = AppendEncoded(b, baseURI)
 	b = append(b, '&')
 	for i, p := range sorted {
 		if i > 0 {

@@ -1,4 +1,4 @@
-package core
+package rfc5849
 
 import (
 	"errors"
@@ -10,8 +10,8 @@ type Param struct {
 	Key, Value string
 }
 
-// errBadEncoding reports a malformed percent-encoding.
-var errBadEncoding = errors.New("malformed percent-encoding")
+// errEncoding reports a malformed percent-encoding.
+var errEncoding = errors.New("oauth1: malformed percent-encoding")
 
 // Character classes, bits of charClass.
 const (
@@ -44,9 +44,9 @@ func tokenChar(c byte) bool { return charClass[c]&classToken != 0 }
 
 const upperHex = "0123456789ABCDEF"
 
-// PercentEncode encodes s as RFC 5849 §3.6 requires: every byte outside
-// ALPHA, DIGIT, "-", ".", "_" and "~" becomes %XX with upper-case hex digits.
-func PercentEncode(s string) string {
+// Encode encodes s as RFC 5849 §3.6 requires: every byte outside ALPHA,
+// DIGIT, "-", ".", "_" and "~" becomes %XX with upper-case hex digits.
+func Encode(s string) string {
 	n := 0
 	for i := 0; i < len(s); i++ {
 		if !unreserved(s[i]) {
@@ -57,14 +57,15 @@ func PercentEncode(s string) string {
 		return s
 	}
 	b := make([]byte, 0, len(s)+2*n)
-	return string(appendEncoded(b, s))
+	return string(AppendEncoded(b, s))
 }
 
-func appendEncoded[S string | []byte](b []byte, s S) []byte {
+// AppendEncoded appends Encode(s) to b.
+func AppendEncoded[S string | []byte](b []byte, s S) []byte {
 	return appendEscaped(b, s, "%")
 }
 
-// appendEncodedTwice appends PercentEncode(PercentEncode(s)) in one pass:
+// appendEncodedTwice appends Encode(Encode(s)) in one pass:
 // an escaped byte becomes "%25" and its two hex digits.
 func appendEncodedTwice(b []byte, s string) []byte {
 	return appendEscaped(b, s, "%25")
@@ -102,9 +103,9 @@ func unhex(c byte) (byte, bool) {
 	return 0, false
 }
 
-// PercentDecode reverses PercentEncode. Every "%" must start a two-digit hex
-// escape; "+" stays "+" (as in the Authorization header, RFC 5849 §3.5.1).
-func PercentDecode(s string) (string, error) {
+// Decode reverses Encode. Every "%" must start a two-digit hex escape; "+"
+// stays "+" (as in the Authorization header, RFC 5849 §3.5.1).
+func Decode(s string) (string, error) {
 	return decode(s, false)
 }
 
@@ -127,12 +128,12 @@ func decode(s string, plusSpace bool) (string, error) {
 		switch c := s[i]; {
 		case c == '%':
 			if i+2 >= len(s) {
-				return "", errBadEncoding
+				return "", errEncoding
 			}
 			h, ok1 := unhex(s[i+1])
 			l, ok2 := unhex(s[i+2])
 			if !ok1 || !ok2 {
-				return "", errBadEncoding
+				return "", errEncoding
 			}
 			b = append(b, h<<4|l)
 			i += 2
@@ -145,10 +146,11 @@ func decode(s string, plusSpace bool) (string, error) {
 	return string(b), nil
 }
 
-// parseForm appends the pairs of an application/x-www-form-urlencoded string
-// (a query or a body) to ps, keeping order and repeats. A pair without "="
-// has an empty value; empty pairs are skipped.
-func parseForm(ps []Param, s string) ([]Param, error) {
+// AppendForm appends the pairs of an application/x-www-form-urlencoded
+// string (a query or a body, RFC 5849 §3.4.1.3.1) to ps, decoded, keeping
+// order and repeats. A pair without "=" has an empty value; empty pairs are
+// skipped. A malformed percent-encoding is errEncoding.
+func AppendForm(ps []Param, s string) ([]Param, error) {
 	for s != "" {
 		var pair string
 		pair, s, _ = strings.Cut(s, "&")

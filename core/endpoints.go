@@ -1,13 +1,16 @@
 package core
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
+
+	"github.com/go-oauth1/provider/core/internal/rfc5849"
 )
+
+// The two token endpoints: temporary credentials (RFC 5849 §2.1, with the
+// callback rules) and token credentials (§2.3).
 
 // OOB is the oauth_callback value of a client that cannot receive a
 // redirect: the user is shown the verifier instead (RFC 5849 §2.1).
@@ -20,9 +23,9 @@ func writeForm(w http.ResponseWriter, pairs ...string) {
 		if i > 0 {
 			b = append(b, '&')
 		}
-		b = appendEncoded(b, pairs[i])
+		b = rfc5849.AppendEncoded(b, pairs[i])
 		b = append(b, '=')
-		b = appendEncoded(b, pairs[i+1])
+		b = rfc5849.AppendEncoded(b, pairs[i+1])
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -57,7 +60,7 @@ func (p *Provider) issueRequestToken(r *http.Request) (_ *RequestToken, err erro
 	defer p.release(v)
 	ctx, call := p.begin(r.Context(), r)
 	defer call.end(&err)
-	if _, err := p.check(ctx, r, v, kindInitiate); err != nil {
+	if err := p.check(ctx, r, v, kindInitiate); err != nil {
 		return nil, err
 	}
 	cb := v.proto.callback
@@ -157,35 +160,6 @@ func sameEndpoint(a, b *url.URL) bool {
 		port(a) == port(b) && path(a) == path(b)
 }
 
-// requestedScopes reads the signed scope parameter.
-func (p *Provider) requestedScopes(params []Param, c *Consumer) ([]string, error) {
-	var raw string
-	found := false
-	for _, prm := range params {
-		if prm.Key == "scope" {
-			if found {
-				return nil, badRequest(ProblemParameterRejected, "the scope parameter is repeated")
-			}
-			raw, found = prm.Value, true
-		}
-	}
-	allowed := p.consumerScopes(c)
-	fields := strings.Fields(raw)
-	if len(fields) == 0 {
-		return slices.Clone(allowed), nil
-	}
-	var out []string
-	for _, s := range fields {
-		if !slices.Contains(allowed, s) {
-			return nil, badRequest(ProblemParameterRejected, "the scope "+s+" is unknown or not allowed for this consumer")
-		}
-		if !slices.Contains(out, s) {
-			out = append(out, s)
-		}
-	}
-	return out, nil
-}
-
 // AccessTokenHandler answers token credential requests (RFC 5849 §2.3):
 // signed with the authorized request token, carrying its oauth_verifier
 // (compared in constant time). The request token is consumed exactly once,
@@ -215,7 +189,7 @@ func (p *Provider) exchange(r *http.Request) (_ *AccessToken, err error) {
 	defer p.release(v)
 	ctx, call := p.begin(r.Context(), r)
 	defer call.end(&err)
-	if _, err := p.check(ctx, r, v, kindExchange); err != nil {
+	if err := p.check(ctx, r, v, kindExchange); err != nil {
 		return nil, err
 	}
 	token, secret, err := p.credentials()
@@ -240,178 +214,6 @@ func (p *Provider) exchange(r *http.Request) (_ *AccessToken, err error) {
 	default:
 		return nil, storeError(err)
 	}
-}
-
-// AuthorizationRequest is what a consent page shows: which consumer asks,
-// for what, and where the user goes afterwards.
-type AuthorizationRequest struct {
-	Token    string
-	Consumer *Consumer
-	// Callback is the consumer's callback URL, or "oob".
-	Callback string
-	OOB      bool
-	// Scopes are the requested scopes with their descriptions.
-	Scopes []Scope
-}
-
-// ParseAuthorization reads oauth_token from r's query or form body and
-// returns the pending authorization it names (see Authorization).
-func (p *Provider) ParseAuthorization(r *http.Request) (*AuthorizationRequest, error) {
-	token, err := p.AuthorizationToken(r)
-	if err != nil {
-		return nil, err
-	}
-	return p.Authorization(RequestContext(r), token)
-}
-
-// AuthorizationToken returns the oauth_token a consent page's request
-// names, from its query or its form body (a missing one is 400
-// parameter_absent), for the application's Approve or Deny.
-func (p *Provider) AuthorizationToken(r *http.Request) (string, error) {
-	token := r.URL.Query().Get("oauth_token")
-	if token == "" && r.Method == http.MethodPost && r.Body != nil && formContentType(header(r, "Content-Type")) {
-		r.Body = http.MaxBytesReader(nil, r.Body, p.maxBody)
-		token = r.PostFormValue("oauth_token")
-	}
-	if token == "" {
-		e := badRequest(ProblemParameterAbsent, "oauth_token is required")
-		e.ParametersAbsent = []string{"oauth_token"}
-		return "", e
-	}
-	return token, nil
-}
-
-// Authorization returns the pending authorization of a request token. An
-// unknown token is 401 token_rejected; one already decided is token_used
-// (or user_refused); an expired one token_expired.
-func (p *Provider) Authorization(ctx context.Context, token string) (_ *AuthorizationRequest, err error) {
-	ctx, call := p.begin(ctx, nil)
-	defer call.end(&err)
-	rt, err := p.pendingRequestToken(ctx, token)
-	if err != nil {
-		return nil, err
-	}
-	c, err := p.store.GetConsumer(ctx, rt.ConsumerKey)
-	if errors.Is(err, ErrNotFound) {
-		return nil, unauthorized(ProblemConsumerKeyRejected, "the consumer no longer exists")
-	}
-	if err != nil {
-		return nil, storeError(err)
-	}
-	return &AuthorizationRequest{Token: rt.Token, Consumer: c, Callback: rt.Callback, OOB: rt.Callback == OOB,
-		Scopes: p.DescribeScopes(rt.Scopes)}, nil
-}
-
-func (p *Provider) describe(name string) Scope {
-	for _, s := range p.scopes {
-		if s.Name == name {
-			return s
-		}
-	}
-	return Scope{Name: name}
-}
-
-func (p *Provider) pendingRequestToken(ctx context.Context, token string) (*RequestToken, error) {
-	if err := checkProtocolValue("oauth_token", token, p.maxParam); err != nil {
-		return nil, err
-	}
-	rt, err := p.store.GetRequestToken(ctx, token)
-	if errors.Is(err, ErrNotFound) {
-		return nil, unauthorized(ProblemTokenRejected, "the token is not known")
-	}
-	if err != nil {
-		return nil, storeError(err)
-	}
-	switch {
-	case rt.State == StateDenied:
-		return nil, unauthorized(ProblemUserRefused, "the user refused access")
-	case rt.State != StatePending:
-		return nil, unauthorized(ProblemTokenUsed, "the request token was already authorized")
-	case !p.now().Before(rt.ExpiresAt):
-		return nil, unauthorized(ProblemTokenExpired, "the request token has expired")
-	}
-	return rt, nil
-}
-
-// Approval is the result of Approve.
-type Approval struct {
-	Verifier string
-	// RedirectURL is the callback with oauth_token and oauth_verifier added
-	// to its query; empty for oob, where the application shows Verifier.
-	RedirectURL string
-	OOB         bool
-}
-
-// Approve records userID's consent for the request token. scopes narrows
-// the requested scopes (nil grants all requested; a scope that was not
-// requested is 400 parameter_rejected). A verifier is generated from the
-// provider's randomness. The token is authorized at most once: a second
-// Approve or Deny is 401 token_used.
-func (p *Provider) Approve(ctx context.Context, token, userID string, scopes []string) (_ *Approval, err error) {
-	ctx, call := p.begin(ctx, nil)
-	defer call.end(&err)
-	if userID == "" {
-		return nil, badRequest(ProblemParameterAbsent, "a user is required to approve")
-	}
-	rt, err := p.pendingRequestToken(ctx, token)
-	if err != nil {
-		return nil, err
-	}
-	granted := rt.Scopes
-	if scopes != nil {
-		granted = []string{}
-		for _, s := range scopes {
-			if !slices.Contains(rt.Scopes, s) {
-				return nil, badRequest(ProblemParameterRejected, "the scope "+s+" was not requested")
-			}
-			if !slices.Contains(granted, s) {
-				granted = append(granted, s)
-			}
-		}
-	}
-	verifier, err := p.randomString(16)
-	if err != nil {
-		return nil, storeError(err)
-	}
-	if err := p.decided(p.store.AuthorizeRequestToken(ctx, token, userID, verifier, granted)); err != nil {
-		return nil, err
-	}
-	a := &Approval{Verifier: verifier, OOB: rt.Callback == OOB}
-	if !a.OOB {
-		a.RedirectURL = appendQuery(rt.Callback, "oauth_token", token, "oauth_verifier", verifier)
-	}
-	return a, nil
-}
-
-// Deny records the user's refusal; a later exchange is 401 user_refused. It
-// returns the callback URL with denied=TOKEN added, or "" for oob.
-func (p *Provider) Deny(ctx context.Context, token string) (redirectURL string, err error) {
-	ctx, call := p.begin(ctx, nil)
-	defer call.end(&err)
-	rt, err := p.pendingRequestToken(ctx, token)
-	if err != nil {
-		return "", err
-	}
-	if err := p.decided(p.store.DenyRequestToken(ctx, token)); err != nil {
-		return "", err
-	}
-	if rt.Callback == OOB {
-		return "", nil
-	}
-	return appendQuery(rt.Callback, "denied", token), nil
-}
-
-// decided maps the store's answer to an authorize or deny.
-func (p *Provider) decided(err error) error {
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, ErrConflict):
-		return unauthorized(ProblemTokenUsed, "the request token was already decided")
-	case errors.Is(err, ErrNotFound):
-		return unauthorized(ProblemTokenRejected, "the token is not known")
-	}
-	return storeError(err)
 }
 
 // appendQuery adds the pairs to rawURL's query, keeping any query it has

@@ -1,4 +1,4 @@
-package core
+package rfc5849
 
 import (
 	"crypto"
@@ -7,6 +7,7 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
+	"crypto/subtle"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
@@ -47,19 +48,19 @@ type SignatureMethod interface {
 // there is one.
 func Method(name string) (SignatureMethod, bool) {
 	switch name {
-	case HMACSHA1:
-		return hmacMethod{HMACSHA1, crypto.SHA1, sha1.New}, true
-	case HMACSHA256:
-		return hmacMethod{HMACSHA256, crypto.SHA256, sha256.New}, true
-	case HMACSHA512:
-		return hmacMethod{HMACSHA512, crypto.SHA512, sha512.New}, true
-	case RSASHA1:
-		return rsaMethod{RSASHA1, crypto.SHA1}, true
-	case RSASHA256:
-		return rsaMethod{RSASHA256, crypto.SHA256}, true
-	case RSASHA512:
-		return rsaMethod{RSASHA512, crypto.SHA512}, true
-	case PLAINTEXT:
+	case "HMAC-SHA1":
+		return hmacMethod{name, crypto.SHA1, sha1.New}, true
+	case "HMAC-SHA256":
+		return hmacMethod{name, crypto.SHA256, sha256.New}, true
+	case "HMAC-SHA512":
+		return hmacMethod{name, crypto.SHA512, sha512.New}, true
+	case "RSA-SHA1":
+		return rsaMethod{name, crypto.SHA1}, true
+	case "RSA-SHA256":
+		return rsaMethod{name, crypto.SHA256}, true
+	case "RSA-SHA512":
+		return rsaMethod{name, crypto.SHA512}, true
+	case "PLAINTEXT":
 		return plaintextMethod{}, true
 	}
 	return nil, false
@@ -69,9 +70,9 @@ func Method(name string) (SignatureMethod, bool) {
 // 5849 §3.4.2).
 func signingKey(k Keys) []byte {
 	b := make([]byte, 0, 3*(len(k.ConsumerSecret)+len(k.TokenSecret))+1)
-	b = appendEncoded(b, k.ConsumerSecret)
+	b = AppendEncoded(b, k.ConsumerSecret)
 	b = append(b, '&')
-	return appendEncoded(b, k.TokenSecret)
+	return AppendEncoded(b, k.TokenSecret)
 }
 
 type hmacMethod struct {
@@ -145,7 +146,7 @@ func (m rsaMethod) Verify(base []byte, signature string, k Keys) error {
 
 type plaintextMethod struct{}
 
-func (plaintextMethod) Name() string      { return PLAINTEXT }
+func (plaintextMethod) Name() string      { return "PLAINTEXT" }
 func (plaintextMethod) Hash() crypto.Hash { return 0 }
 
 func (plaintextMethod) Sign(_ []byte, k Keys) (string, error) {
@@ -190,4 +191,17 @@ func ParseRSAPublicKey(pemText string) (*rsa.PublicKey, error) {
 		return nil, errors.New("oauth1: the PEM key is not an RSA key")
 	}
 	return pub, nil
+}
+
+// constantTimeEqual reports whether a and b hold the same bytes, in time
+// that depends on their lengths only.
+func constantTimeEqual[A, B string | []byte](a A, b B) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	var v byte
+	for i := 0; i < len(a); i++ {
+		v |= a[i] ^ b[i]
+	}
+	return subtle.ConstantTimeByteEq(v, 0) == 1
 }
