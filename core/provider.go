@@ -124,11 +124,12 @@ type Config struct {
 	// request being answered and err, the *Error about to be answered,
 	// whose Err is the cause; the answer itself never shows the cause.
 	//
-	// The handlers, Middleware, Authenticate and ConsentRequest call
-	// it with their request. The methods that take
-	// a context (LoadConsent, Approve, Deny, RegisterConsumer,
-	// AuthorizedApps, RevokeApp, RevokeAccessToken) call it when their
-	// context comes from RequestContext, as the adapters' consent helpers
+	// The handlers, Middleware, Authenticate and ConsentRequest call it
+	// with their request. The methods that take a context (LoadConsent,
+	// Approve, Deny, RegisterConsumer, OwnedConsumers, OwnedConsumer,
+	// DeleteConsumer, RotateConsumerSecret, AuthorizedApps, RevokeApp,
+	// RevokeAccessToken) call it when their context comes from
+	// RequestContext, as the adapters' consent helpers
 	// make it; with another context they only return the error.
 	//
 	// Causes hold no secret: the provider's own name the step that failed,

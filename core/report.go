@@ -11,6 +11,7 @@ type requestKey struct{}
 
 // RequestContext returns r's context, carrying r. Pass it to the methods
 // that take a context (LoadConsent, Approve, Deny, RegisterConsumer,
+// OwnedConsumers, OwnedConsumer, DeleteConsumer, RotateConsumerSecret,
 // AuthorizedApps, RevokeApp, RevokeAccessToken) while answering r, so that
 // a 5xx they return is reported to Config.OnServerError with r. The
 // adapters' consent helpers do.
