@@ -8,7 +8,9 @@ import (
 
 // The user's consent (RFC 5849 §2.2): the application's consent page shows
 // a pending request token (ConsentRequest, LoadConsent) and the user
-// approves or denies it (Approve, Deny), once.
+// approves or denies it (Approve, Deny), once. Approve's doc says what the
+// application must check first: that its consent page sent the request
+// (CSRF).
 
 // AuthorizationRequest is what a consent page shows: which consumer asks,
 // for what, and where the user goes afterwards.
@@ -24,7 +26,9 @@ type AuthorizationRequest struct {
 
 // ConsentRequest reads the oauth_token of a consent page's request (see
 // ConsentToken) and loads the pending authorization it names (see
-// LoadConsent), for the page to show.
+// LoadConsent), for the page to show. The page's form, which leads to
+// Approve or Deny, must carry the application's CSRF protection, and the
+// page must not be framed (see Approve).
 func (p *Provider) ConsentRequest(r *http.Request) (*AuthorizationRequest, error) {
 	token, err := p.ConsentToken(r)
 	if err != nil {
@@ -111,6 +115,20 @@ type Decision struct {
 // requested is 400 parameter_rejected). A verifier is generated from the
 // provider's randomness. The token is decided at most once: a second
 // Approve or Deny is 401 token_used.
+//
+// Cross-site request forgery is the application's to stop: Approve
+// trusts its caller that userID chose to approve. A page on another site
+// can make the user's browser post "approve" with a request token its
+// author obtained, and the user's cookies go with it; unchecked, the
+// author gets an access token on the user's account. Before Approve (and
+// Deny), check that the request comes from the application's own consent
+// page: a CSRF token bound to the user's session in the form (as
+// example-gin and example-echo do), the framework's CSRF middleware
+// (Echo's middleware.CSRF), or at least net/http's CrossOriginProtection,
+// which refuses cross-origin posts from browsers. Serve the consent page
+// with X-Frame-Options: DENY (or Content-Security-Policy: frame-ancestors
+// 'none'), so that no other site can frame it and have the user click
+// Approve.
 func (p *Provider) Approve(ctx context.Context, token, userID string, scopes []string) (_ *Decision, err error) {
 	ctx, call := p.begin(ctx, nil)
 	defer call.end(&err)
@@ -140,7 +158,9 @@ func (p *Provider) Approve(ctx context.Context, token, userID string, scopes []s
 }
 
 // Deny records the user's refusal of the request token; a later exchange
-// is 401 user_refused. Like Approve, it decides a token at most once.
+// is 401 user_refused. Like Approve, it decides a token at most once, and
+// it must be called only for a request checked as Approve's is (CSRF): a
+// forged denial spoils the user's pending authorization.
 func (p *Provider) Deny(ctx context.Context, token string) (_ *Decision, err error) {
 	ctx, call := p.begin(ctx, nil)
 	defer call.end(&err)

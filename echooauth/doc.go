@@ -20,6 +20,8 @@
 //   - The consent page stays in the application: ConsentRequest reads the
 //     pending request, Approve and Deny decide it, redirecting to the
 //     consumer's callback (or returning the verifier for oob clients).
+//     Protecting the consent form from cross-site request forgery is the
+//     application's job too: see Approve.
 //
 // Every function takes Echo's value first (the echo.Context, or the routes to
 // mount on), then the provider, then the rest: Approve(c, p, userID,

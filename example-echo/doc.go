@@ -12,7 +12,12 @@
 // OAUTH_REALM, ALLOW_PLAINTEXT=1, TRUSTED_PROXIES, SESSION_KEY and
 // LOG_FORMAT=json are read too.
 //
-// This package holds only the Echo wiring: the routes, the echooauth adapter
-// for the OAuth endpoints and middleware, and handlers that call
-// internal/demo, which example-gin shares.
+// Its OAuth-facing code is Echo code to copy (oauth.go): the consent page
+// on echooauth.ConsentRequest, Approve and Deny, with its CSRF check and
+// c.Render, and the protected API behind echooauth.Middleware, with
+// echooauth.GrantFrom and c.JSON; handlers return their errors, which the
+// HTTPErrorHandler renders. What is not Echo's (users, sessions, CSRF
+// tokens, the templates, loaded with echo.TemplateRenderer, the account
+// pages, configuration, the store) is internal/demo, which example-gin
+// shares.
 package main

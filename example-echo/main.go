@@ -23,6 +23,7 @@ func NewRouter(app *demo.App) http.Handler {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(app)
+	e.Renderer = &echo.TemplateRenderer{Template: app.Templates()} // c.Render(status, "consent.html", page)
 	// c.RealIP() answers what the demo uses (demo.App.ClientAddr): the
 	// peer, or from TRUSTED_PROXIES the header FORWARDED_HEADER names
 	// (X-Forwarded-For by default, or Forwarded).
@@ -52,30 +53,21 @@ func NewRouter(app *demo.App) http.Handler {
 	e.POST("/account/consumers/rotate", wrap(app.RotateConsumerForm))
 
 	oauth := e.Group("/oauth")
-	echooauth.Register(oauth, p)
-	oauth.GET("/authorize", wrap(app.AuthorizePage))
-	oauth.POST("/authorize", wrap(app.AuthorizeDecision))
+	echooauth.Register(oauth, p) // POST /oauth/request_token and /oauth/access_token
+	h := consent{app: app, p: p}
+	oauth.GET("/authorize", h.show, pageHeaders)
+	oauth.POST("/authorize", h.decide, pageHeaders)
 
 	api := e.Group("/api")
-	api.GET("/me", withGrant(app.Me), echooauth.Middleware(p, core.RequireScopes("read")))
-	api.POST("/notes", withGrant(app.Notes), echooauth.Middleware(p, core.RequireScopes("write")))
-	api.GET("/ping", withGrant(app.Ping), echooauth.Middleware(p, core.TwoLegged()))
+	api.GET("/me", me, apiHeaders, echooauth.Middleware(p, core.RequireScopes("read")))
+	api.POST("/notes", notes, apiHeaders, echooauth.Middleware(p, core.RequireScopes("write")))
+	api.GET("/ping", ping, apiHeaders, echooauth.Middleware(p, core.TwoLegged()))
 	return e
 }
 
 // wrap adapts a page or endpoint of the demo to Echo.
 func wrap(h http.HandlerFunc) echo.HandlerFunc {
 	return echo.WrapHandler(h)
-}
-
-// withGrant adapts an API handler of the demo to Echo, handing it the grant
-// the OAuth middleware verified.
-func withGrant(h func(http.ResponseWriter, *http.Request, *core.Grant)) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		g, _ := echooauth.GrantFrom(c)
-		h(c.Response(), c.Request(), g)
-		return nil
-	}
 }
 
 // withKey adapts a consumer handler of the demo to Echo, handing it the
@@ -87,15 +79,31 @@ func withKey(h func(http.ResponseWriter, *http.Request, string)) echo.HandlerFun
 	}
 }
 
-// errorHandler answers the errors Echo's router and middleware return as
-// example-gin does: the demo's JSON 404 and 405 (Allow without the OPTIONS
-// Echo adds, which Gin does not list), and JSON errors otherwise.
+// errorHandler answers the errors that handlers and middleware return: a
+// *demo.PageError with its page (the consent page's), a *demo.APIError
+// with its JSON (the API's), and the others as example-gin does: the
+// demo's JSON 404 and 405 (Allow without the OPTIONS Echo adds, which Gin
+// does not list), and JSON errors otherwise. echooauth.Middleware answers
+// its own errors, with core's bytes.
 func errorHandler(app *demo.App) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return
 		}
 		w, r := c.Response(), c.Request()
+		var page *demo.PageError
+		if errors.As(err, &page) {
+			if err := c.Render(page.Status, page.Template, page.Page); err != nil {
+				app.Log.ErrorContext(r.Context(), "render page", "method", r.Method, "path", r.URL.Path, "err", err)
+				app.InternalError(w, r)
+			}
+			return
+		}
+		var refused *demo.APIError
+		if errors.As(err, &refused) {
+			_ = c.JSON(refused.Status, refused)
+			return
+		}
 		code := http.StatusInternalServerError
 		var he *echo.HTTPError
 		if errors.As(err, &he) {

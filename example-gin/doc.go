@@ -13,7 +13,10 @@
 // OAUTH_REALM, ALLOW_PLAINTEXT=1, TRUSTED_PROXIES, SESSION_KEY and
 // LOG_FORMAT=json are read too.
 //
-// This package holds only the Gin wiring: the routes, the ginoauth adapter
-// for the OAuth endpoints and middleware, and handlers that call
-// internal/demo, which example-echo shares.
+// Its OAuth-facing code is Gin code to copy (oauth.go): the consent page
+// on ginoauth.ConsentRequest, Approve and Deny, with its CSRF check and
+// c.HTML, and the protected API behind ginoauth.Middleware, with
+// ginoauth.GrantFrom and c.JSON. What is not Gin's (users, sessions, CSRF
+// tokens, the templates, loaded with SetHTMLTemplate, the account pages,
+// configuration, the store) is internal/demo, which example-echo shares.
 package main

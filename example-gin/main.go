@@ -23,6 +23,7 @@ func NewRouter(app *demo.App) http.Handler {
 	r := gin.New()
 	r.RedirectTrailingSlash = false
 	r.HandleMethodNotAllowed = true
+	r.SetHTMLTemplate(app.Templates()) // c.HTML(status, "consent.html", page)
 	trustProxies(r, app)
 	r.Use(logRequests(app), gin.CustomRecoveryWithWriter(io.Discard, func(c *gin.Context, v any) {
 		app.Recovered(c.Request, v)
@@ -50,14 +51,15 @@ func NewRouter(app *demo.App) http.Handler {
 	r.POST("/account/consumers/rotate", gin.WrapF(app.RotateConsumerForm))
 
 	oauth := r.Group("/oauth")
-	ginoauth.Register(oauth, p)
-	oauth.GET("/authorize", gin.WrapF(app.AuthorizePage))
-	oauth.POST("/authorize", gin.WrapF(app.AuthorizeDecision))
+	ginoauth.Register(oauth, p) // POST /oauth/request_token and /oauth/access_token
+	h := consent{app: app, p: p}
+	oauth.GET("/authorize", pageHeaders, h.show)
+	oauth.POST("/authorize", pageHeaders, h.decide)
 
-	api := r.Group("/api")
-	api.GET("/me", ginoauth.Middleware(p, core.RequireScopes("read")), withGrant(app.Me))
-	api.POST("/notes", ginoauth.Middleware(p, core.RequireScopes("write")), withGrant(app.Notes))
-	api.GET("/ping", ginoauth.Middleware(p, core.TwoLegged()), withGrant(app.Ping))
+	api := r.Group("/api", apiHeaders)
+	api.GET("/me", ginoauth.Middleware(p, core.RequireScopes("read")), me)
+	api.POST("/notes", ginoauth.Middleware(p, core.RequireScopes("write")), notes)
+	api.GET("/ping", ginoauth.Middleware(p, core.TwoLegged()), ping)
 	return r
 }
 
@@ -81,15 +83,6 @@ func trustProxies(r *gin.Engine, app *demo.App) {
 		// demo.Open accepted these CIDRs already; should Gin not, trust none.
 		app.Log.Error("gin: trusted proxies", "err", err)
 		_ = r.SetTrustedProxies(nil)
-	}
-}
-
-// withGrant adapts an API handler of the demo to Gin, handing it the grant
-// the OAuth middleware verified.
-func withGrant(h func(http.ResponseWriter, *http.Request, *core.Grant)) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		g, _ := ginoauth.GrantFrom(c)
-		h(c.Writer, c.Request, g)
 	}
 }
 

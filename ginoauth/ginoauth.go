@@ -88,6 +88,10 @@ func GrantFrom(c *gin.Context) (*core.Grant, bool) {
 // ConsentRequest returns the pending authorization named by the request's
 // oauth_token (query or form), for the application's consent page to show
 // the consumer and the requested scopes. See core.Provider.ConsentRequest.
+//
+// The page's form, which leads to Approve or Deny, must carry the
+// application's CSRF protection, and the page must not be framed
+// (X-Frame-Options: DENY): see Approve.
 func ConsentRequest(c *gin.Context, p *core.Provider) (*core.AuthorizationRequest, error) {
 	return p.ConsentRequest(c.Request)
 }
@@ -100,6 +104,13 @@ func ConsentRequest(c *gin.Context, p *core.Provider) (*core.AuthorizationReques
 // decision's Verifier. On error nothing is written: render it with
 // p.WriteError or a page of your own (a 5xx has been reported to
 // core.Config.OnServerError with the request).
+//
+// Approve does not know where the request came from: check first that the
+// application's own consent page sent it, for the logged-in user, with a
+// CSRF token bound to the user's session (as example-gin does), or
+// net/http's CrossOriginProtection as Gin middleware. A forged approval,
+// posted from another site through the user's browser, would give its author
+// an access token on the user's account (see core.Provider.Approve).
 func Approve(c *gin.Context, p *core.Provider, userID string, scopes []string) (*core.Decision, error) {
 	token, err := p.ConsentToken(c.Request)
 	if err != nil {
@@ -121,6 +132,9 @@ func Approve(c *gin.Context, p *core.Provider, userID string, scopes []string) (
 // nothing (the RedirectURL is empty) and the application says that access
 // was denied. On error nothing is written (a 5xx has been reported to
 // core.Config.OnServerError with the request).
+//
+// Check the request as for Approve (CSRF): a forged denial spoils the user's
+// pending authorization.
 func Deny(c *gin.Context, p *core.Provider) (*core.Decision, error) {
 	token, err := p.ConsentToken(c.Request)
 	if err != nil {

@@ -156,6 +156,29 @@ func (a *App) consumerOwner(w http.ResponseWriter, r *http.Request, needCSRF boo
 	return sess.User, true
 }
 
+// The protected API's framework-neutral parts: its answers' types and
+// headers, and the checks of a note. The examples' handlers (and Me,
+// Notes and Ping, the net/http ones) write them with their framework.
+
+// SetAPIHeaders sets the headers of every JSON answer: its type, never
+// cached (some hold secrets), never sniffed as another type. A route's
+// middleware may set them before the answer is known: the OAuth
+// middleware's error answers set their own type.
+func SetAPIHeaders(h http.Header) {
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+}
+
+// APIError is a refused API request: its status, and the body
+// {"error": Message}.
+type APIError struct {
+	Status  int    `json:"-"`
+	Message string `json:"error"`
+}
+
+func (e *APIError) Error() string { return e.Message }
+
 // MeJSON is the answer of GET /api/me.
 type MeJSON struct {
 	User         string   `json:"user"`
@@ -170,11 +193,7 @@ func (a *App) Me(w http.ResponseWriter, r *http.Request, g *core.Grant) {
 	if !a.hasGrant(w, g) {
 		return
 	}
-	scopes := g.Scopes
-	if scopes == nil {
-		scopes = []string{}
-	}
-	WriteJSON(w, http.StatusOK, MeJSON{User: g.UserID, ConsumerKey: g.Consumer.Key, ConsumerName: g.Consumer.Name, Scopes: scopes})
+	WriteJSON(w, http.StatusOK, MeJSON{User: g.UserID, ConsumerKey: g.Consumer.Key, ConsumerName: g.Consumer.Name, Scopes: g.Scopes})
 }
 
 // NoteJSON is the answer of POST /api/notes.
@@ -183,28 +202,37 @@ type NoteJSON struct {
 	Text string `json:"text"`
 }
 
+// NoteText returns the note of a POST /api/notes: form field text (1 to
+// MaxNoteRunes characters) of an application/x-www-form-urlencoded body,
+// whose fields the signature covers. Its error is an *APIError: 415 for
+// any other body (multipart, JSON), whose fields no OAuth 1.0a signature
+// covers, 400 for a missing or bad text.
+func NoteText(r *http.Request) (string, error) {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
+		return "", &APIError{http.StatusUnsupportedMediaType, "send text in an application/x-www-form-urlencoded body: other bodies are not covered by the signature"}
+	}
+	r.Body = http.MaxBytesReader(nil, r.Body, maxFormBytes)
+	text := r.PostFormValue("text")
+	if text == "" {
+		return "", &APIError{http.StatusBadRequest, "form field text is required"}
+	}
+	if !utf8.ValidString(text) || utf8.RuneCountInString(text) > MaxNoteRunes {
+		return "", &APIError{http.StatusBadRequest, "text must be valid UTF-8 of at most " + strconv.Itoa(MaxNoteRunes) + " characters"}
+	}
+	return text, nil
+}
+
 // Notes is POST /api/notes behind the OAuth middleware with scope write:
-// form field text (1 to MaxNoteRunes characters) in an
-// application/x-www-form-urlencoded body, whose fields the signature
-// covers; 201 with NoteJSON. Any other body (multipart, JSON), whose fields
-// no OAuth 1.0a signature covers, is 415. The demo keeps no notes: it
-// answers what it would have posted.
+// 201 with NoteJSON for the text of NoteText, or its *APIError. The demo
+// keeps no notes: it answers what it would have posted.
 func (a *App) Notes(w http.ResponseWriter, r *http.Request, g *core.Grant) {
 	if !a.hasGrant(w, g) {
 		return
 	}
-	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
-		WriteJSONError(w, http.StatusUnsupportedMediaType, "send text in an application/x-www-form-urlencoded body: other bodies are not covered by the signature")
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	text := r.PostFormValue("text")
-	if text == "" {
-		WriteJSONError(w, http.StatusBadRequest, "form field text is required")
-		return
-	}
-	if !utf8.ValidString(text) || utf8.RuneCountInString(text) > MaxNoteRunes {
-		WriteJSONError(w, http.StatusBadRequest, "text must be valid UTF-8 of at most "+strconv.Itoa(MaxNoteRunes)+" characters")
+	text, err := NoteText(r)
+	var refused *APIError
+	if errors.As(err, &refused) {
+		WriteJSON(w, refused.Status, refused)
 		return
 	}
 	WriteJSON(w, http.StatusCreated, NoteJSON{User: g.UserID, Text: text})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"log/slog"
 	"net/http"
@@ -22,7 +23,9 @@ func Scopes() []core.Scope {
 
 // App is one demo service: the OAuth provider, the users, the sessions and
 // the pages. Its methods with the net/http handler signature are the
-// service's endpoints; the examples mount them on their framework.
+// service's endpoints; the examples mount them on their framework, except
+// the consent page and the API, which they write on their adapter with the
+// helpers of consent.go and api.go.
 type App struct {
 	Config   Config
 	Provider *core.Provider
@@ -32,10 +35,10 @@ type App struct {
 	Log      *slog.Logger
 	Clock    core.Clock
 
-	pages    pages
-	throttle *loginThrottle
-	cross    *http.CrossOriginProtection
-	proxies  []netip.Prefix // Config.TrustedProxies, for ClientAddr
+	templates *template.Template
+	throttle  *loginThrottle
+	cross     *http.CrossOriginProtection
+	proxies   []netip.Prefix // Config.TrustedProxies, for ClientAddr
 }
 
 // Options are the parts of an App tests replace. The zero value is the
@@ -57,7 +60,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger, opts Options) (*App
 	if opts.Clock == nil {
 		opts.Clock = core.SystemClock{}
 	}
-	pg, err := parsePages()
+	templates, err := parseTemplates()
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +72,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger, opts Options) (*App
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, Backend: b, Sessions: sessions, Log: log, Clock: opts.Clock, pages: pg, throttle: newLoginThrottle(opts.Clock)}
+	a := &App{Config: cfg, Backend: b, Sessions: sessions, Log: log, Clock: opts.Clock, templates: templates, throttle: newLoginThrottle(opts.Clock)}
 	if err := a.open(ctx, opts); err != nil {
 		b.Close()
 		return nil, err

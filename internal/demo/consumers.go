@@ -144,14 +144,14 @@ func (a *App) ConsumersPage(w http.ResponseWriter, r *http.Request) {
 		a.serverErrorPage(w)
 		return
 	}
-	d := &pageData{Title: "Your consumers", User: sess.User, CSRF: a.Sessions.CSRFToken(sess), Flash: a.takeFlash(w, r, sess)}
+	d := &Page{Title: "Your consumers", User: sess.User, CSRF: a.Sessions.CSRFToken(sess), Flash: a.takeFlash(w, r, sess)}
 	for _, c := range list {
 		d.Consumers = append(d.Consumers, consumerView{
 			Name: c.Name, Key: c.Key, CallbackURL: c.CallbackURL, RSA: c.RSAPublicKey != "",
 			Created: c.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"),
 		})
 	}
-	a.render(w, http.StatusOK, "consumers", d)
+	a.render(w, http.StatusOK, "consumers.html", d)
 }
 
 // DeleteConsumerForm is POST /account/consumers/delete: form consumer_key
@@ -191,7 +191,7 @@ func (a *App) RotateConsumerForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.Log.InfoContext(r.Context(), "consumer secret rotated", "user", sess.User, "consumer_key", key)
-	a.render(w, http.StatusOK, "secret", &pageData{
+	a.render(w, http.StatusOK, "secret.html", &Page{
 		Title: "New secret for " + c.Name, User: sess.User, CSRF: a.Sessions.CSRFToken(sess),
 		Consumer: c.Name, Key: c.Key, Secret: c.Secret,
 	})
@@ -210,7 +210,7 @@ func (a *App) consumerForm(w http.ResponseWriter, r *http.Request) (sess *Sessio
 		return nil, "", false
 	}
 	if !ok {
-		a.loginForm(w, r, http.StatusUnauthorized, &pageData{Error: "Please log in first.", Next: "/account/consumers"})
+		a.loginForm(w, r, http.StatusUnauthorized, &Page{Error: "Please log in first.", Next: "/account/consumers"})
 		return nil, "", false
 	}
 	if !a.Sessions.CheckCSRF(sess, r.PostFormValue("csrf_token")) {

@@ -8,10 +8,19 @@
 // and as a page), JSON helpers, client addresses (App.ClientAddr, which follows TRUSTED_PROXIES),
 // request logging, and the run loop (janitor and graceful shutdown).
 //
-// The two examples hold only their framework's wiring: routes, the OAuth
-// adapter (ginoauth or echooauth), and small handlers that call the App's
-// net/http-style methods. Everything else lives here, once, so the two
-// services answer byte for byte the same (docs/EXAMPLE_API.md).
+// The two examples hold their framework's code: the routes, and the
+// OAuth-facing handlers (the consent page and the protected API) written
+// in the framework's idiom on its adapter (ginoauth or echooauth). They
+// call the framework-neutral helpers here: CurrentSession, LoginForm,
+// ConsentSession and Sessions.CheckCSRF, the pages' data (ConsentPage,
+// VerifierPage, DeniedPage), the error pages (PageError,
+// AuthorizationError), NoteText and the API's JSON types, and Templates,
+// one html/template set for both frameworks' renderers. The other pages
+// and endpoints are the App's net/http-style methods, which the examples
+// mount as they are; AuthorizePage, AuthorizeDecision, Me, Notes and Ping
+// are the net/http versions of the examples' handlers, which
+// demotest.NewServeMux serves. Everything else lives here, once, so the
+// two services answer alike (docs/EXAMPLE_API.md).
 //
 // The demo holds no protocol logic and no OAuth storage of its own:
 // consumers, tokens and nonces go through core.Provider and its store. Its

@@ -58,74 +58,37 @@ func (a *App) userSession(r *http.Request) (sess *Session, ok bool, err error) {
 	return sess, true, nil
 }
 
-// loginForm renders the login form with status. It starts an anonymous
-// session when there is none, for the form's CSRF token.
-func (a *App) loginForm(w http.ResponseWriter, r *http.Request, status int, d *pageData) {
-	sess, ok := a.Sessions.Get(r)
-	if !ok {
-		var err error
-		if sess, err = a.Sessions.Start(w, r, "", 0); err != nil {
-			a.serverError(w, r, "start session", err)
-			return
-		}
+// loginForm renders the login form, d, with status (see loginPage).
+func (a *App) loginForm(w http.ResponseWriter, r *http.Request, status int, d *Page) {
+	if _, err := a.loginPage(w, r, d); err != nil {
+		a.renderError(w, err)
+		return
 	}
-	d.Title = "Log in"
-	d.CSRF = a.Sessions.CSRFToken(sess)
-	d.Next = SafeNext(d.Next, DefaultNext)
-	a.render(w, status, "login", d)
+	a.render(w, status, "login.html", d)
+}
+
+// renderError renders the *PageError in err (see ErrorPage).
+func (a *App) renderError(w http.ResponseWriter, err error) {
+	pe := ErrorPage(err)
+	a.render(w, pe.Status, pe.Template, pe.Page)
 }
 
 // serverError logs err, what failed while answering r, and renders the
 // 500 page.
 func (a *App) serverError(w http.ResponseWriter, r *http.Request, what string, err error) {
-	a.Log.ErrorContext(r.Context(), what, "method", r.Method, "path", r.URL.Path, "err", err)
-	a.serverErrorPage(w)
+	a.renderError(w, a.serverFailure(r, what, err))
 }
 
 // serverErrorPage renders the 500 page for a failure already logged: the
 // provider's, which its OnServerError logs when called with
 // core.RequestContext(r).
 func (a *App) serverErrorPage(w http.ResponseWriter) {
-	a.errorPage(w, http.StatusInternalServerError, "Something went wrong", "The server failed to answer. Please try again later.")
+	a.renderError(w, serverFailurePage(nil))
 }
 
 // forbidden answers a request that failed the cross-origin or CSRF check.
 func (a *App) forbidden(w http.ResponseWriter) {
-	a.errorPage(w, http.StatusForbidden, "Forbidden", "The form was not sent by this site, or it expired. Reload the page and try again.")
-}
-
-// authorizationError answers a failed lookup or decision on a request
-// token: a page that says, in words a user understands, what went wrong
-// and what to do (400), or a generic 500 (the provider logged its cause).
-func (a *App) authorizationError(w http.ResponseWriter, err error) {
-	e := core.AsError(err)
-	if e.Status >= 500 {
-		a.serverErrorPage(w)
-		return
-	}
-	m, ok := authorizationMessages[e.Problem]
-	if !ok {
-		m = authorizationMessage{"This request cannot be authorized", "Something about it is wrong. " + startAgain}
-	}
-	a.errorPage(w, http.StatusBadRequest, m.title, m.text)
-}
-
-// startAgain ends most messages of authorizationMessages.
-const startAgain = "Go back to the application and start again: it will send you here with a new request."
-
-// authorizationMessage is what the error page says about a request token.
-type authorizationMessage struct{ title, text string }
-
-// authorizationMessages are the error pages of the consent page, by the
-// provider's oauth_problem, which the page never shows.
-var authorizationMessages = map[string]authorizationMessage{
-	core.ProblemParameterAbsent:     {"This link is incomplete", "The address names no request to authorize. " + startAgain},
-	core.ProblemParameterRejected:   {"This link does not work", "The address is damaged. " + startAgain},
-	core.ProblemTokenRejected:       {"This link does not work", "This site knows no request like the one in the address: it may have been cleaned up, or the address was mistyped. " + startAgain},
-	core.ProblemTokenExpired:        {"This request has expired", "A request to connect an application must be answered within a few minutes. " + startAgain},
-	core.ProblemTokenUsed:           {"This request was already answered", "It was approved before (perhaps in another tab), so it cannot be answered again. Go back to the application; if it did not get access, start again there."},
-	core.ProblemUserRefused:         {"This request was denied", "It was denied before (perhaps in another tab). If you changed your mind, start again in the application."},
-	core.ProblemConsumerKeyRejected: {"This application no longer exists", "The application that sent you here was deleted by whoever registered it, so it cannot be authorized."},
+	a.renderError(w, Forbidden())
 }
 
 // continuingTo names the application whose consent page next is, for the
@@ -151,7 +114,7 @@ func (a *App) continuingTo(r *http.Request, next string) string {
 // When next is a consent page, the form names its application.
 func (a *App) LoginPage(w http.ResponseWriter, r *http.Request) {
 	next := r.URL.Query().Get("next")
-	a.loginForm(w, r, http.StatusOK, &pageData{Next: next, Consumer: a.continuingTo(r, SafeNext(next, ""))})
+	a.loginForm(w, r, http.StatusOK, &Page{Next: next, Consumer: a.continuingTo(r, SafeNext(next, ""))})
 }
 
 // Login is POST /login: form username, password, next (and csrf_token,
@@ -176,12 +139,12 @@ func (a *App) Login(w http.ResponseWriter, r *http.Request) {
 	if te := (*throttledError)(nil); errors.As(err, &te) {
 		a.Log.InfoContext(r.Context(), "login throttled")
 		tooManyAttempts(w, te)
-		a.loginForm(w, r, http.StatusTooManyRequests, &pageData{Error: "Too many failed attempts. Wait a little, then try again.", Username: name, Next: next, Consumer: a.continuingTo(r, next)})
+		a.loginForm(w, r, http.StatusTooManyRequests, &Page{Error: "Too many failed attempts. Wait a little, then try again.", Username: name, Next: next, Consumer: a.continuingTo(r, next)})
 		return
 	}
 	if errors.Is(err, ErrBadCredentials) {
 		a.Log.InfoContext(r.Context(), "login failed")
-		a.loginForm(w, r, http.StatusUnauthorized, &pageData{Error: "Wrong user name or password.", Username: name, Next: next, Consumer: a.continuingTo(r, next)})
+		a.loginForm(w, r, http.StatusUnauthorized, &Page{Error: "Wrong user name or password.", Username: name, Next: next, Consumer: a.continuingTo(r, next)})
 		return
 	}
 	if err != nil {
@@ -238,118 +201,69 @@ func (a *App) Logout(w http.ResponseWriter, r *http.Request) {
 
 // AuthorizePage is GET /oauth/authorize?oauth_token=T: a page for a bad
 // token, the login form when no one is logged in, and otherwise the consent
-// page: the consumer, who registered it, the requested scopes, where the
-// user goes afterwards (the callback's host, or a code to type), that
-// access lasts until revoked at Your apps, Approve and Deny, and "Not
-// you?", which logs out and comes back here.
+// page (see ConsentPage). It is the net/http version of the examples'
+// handlers, on the same helpers, with core's Provider.ConsentRequest.
 func (a *App) AuthorizePage(w http.ResponseWriter, r *http.Request) {
 	ar, err := a.Provider.ConsentRequest(r)
 	if err != nil {
-		a.authorizationError(w, err)
+		a.renderError(w, AuthorizationError(err))
 		return
 	}
-	sess, ok, err := a.userSession(r)
+	sess, err := a.CurrentSession(r)
 	if err != nil {
-		a.serverError(w, r, "check session", err)
+		a.renderError(w, err)
 		return
 	}
-	if !ok {
-		a.loginForm(w, r, http.StatusOK, &pageData{Next: r.URL.RequestURI(), Consumer: ar.Consumer.Name})
+	if sess == nil {
+		a.loginForm(w, r, http.StatusOK, &Page{Next: r.URL.RequestURI(), Consumer: ar.Consumer.Name})
 		return
 	}
-	// The demo sets no core.Config.AccessTokenTTL: access lasts until the
-	// user revokes it, as the page says.
-	d := &pageData{
-		Title:    "Authorize " + ar.Consumer.Name,
-		User:     sess.User,
-		CSRF:     a.Sessions.CSRFToken(sess),
-		Consumer: ar.Consumer.Name,
-		Owner:    ar.Consumer.Owner,
-		Token:    ar.Token,
-		Scopes:   ar.Scopes,
-		Next:     "/oauth/authorize?" + url.Values{"oauth_token": {ar.Token}}.Encode(),
-	}
-	d.Callback, d.CallbackHost = callbackSite(ar)
-	a.render(w, http.StatusOK, "consent", d)
-}
-
-// callbackSite is the scheme, host and path of the callback, and its host,
-// to show where the browser will go; "" for oob.
-func callbackSite(ar *core.AuthorizationRequest) (site, host string) {
-	if ar.OOB {
-		return "", ""
-	}
-	u, err := url.Parse(ar.Callback)
-	if err != nil { // core checked it; show it as it is
-		return ar.Callback, ar.Callback
-	}
-	return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String(), u.Host
+	a.render(w, http.StatusOK, "consent.html", a.ConsentPage(sess, ar))
 }
 
 // AuthorizeDecision is POST /oauth/authorize: form oauth_token, csrf_token
-// and action (approve or deny). Approve: 302 to the callback with
-// oauth_token and oauth_verifier, or for oob a page showing the verifier
-// (id="verifier"). Deny: 302 to the callback with denied=T, or for oob a
-// page saying so.
+// and action (approve or deny), from a logged-in user (see
+// ConsentSession). Approve: 302 to the callback with oauth_token and
+// oauth_verifier, or for oob a page showing the verifier (id="verifier").
+// Deny: 302 to the callback with denied=T, or for oob a page saying so.
 func (a *App) AuthorizeDecision(w http.ResponseWriter, r *http.Request) {
-	if !a.readPostedForm(w, r) {
-		return
-	}
-	token := r.PostFormValue("oauth_token")
-	sess, ok, err := a.userSession(r)
+	sess, err := a.ConsentSession(w, r)
 	if err != nil {
-		a.serverError(w, r, "check session", err)
-		return
-	}
-	if !ok {
-		next := "/oauth/authorize?" + url.Values{"oauth_token": {token}}.Encode()
-		a.loginForm(w, r, http.StatusUnauthorized, &pageData{Error: "Please log in first.", Next: next, Consumer: a.continuingTo(r, next)})
+		a.renderError(w, err)
 		return
 	}
 	if !a.Sessions.CheckCSRF(sess, r.PostFormValue("csrf_token")) {
 		a.forbidden(w)
 		return
 	}
-	if token == "" {
-		a.authorizationError(w, &core.Error{Status: http.StatusBadRequest, Problem: core.ProblemParameterAbsent})
+	ar, err := a.Provider.ConsentRequest(r)
+	if err != nil {
+		a.renderError(w, AuthorizationError(err))
 		return
 	}
 	ctx := core.RequestContext(r) // 5xx causes go to OnServerError with r
-	ar, err := a.Provider.LoadConsent(ctx, token)
-	if err != nil {
-		a.authorizationError(w, err)
-		return
-	}
-	d := &pageData{User: sess.User, CSRF: a.Sessions.CSRFToken(sess), Consumer: ar.Consumer.Name}
+	var d *core.Decision
 	switch r.PostFormValue("action") {
 	case "approve":
-		ap, err := a.Provider.Approve(ctx, token, sess.User, nil)
-		if err != nil {
-			a.authorizationError(w, err)
-			return
-		}
-		a.Log.InfoContext(r.Context(), "authorization approved", "user", sess.User, "consumer_key", ar.Consumer.Key)
-		if ap.RedirectURL == "" {
-			d.Title, d.Verifier = "Access granted", ap.Verifier
-			a.render(w, http.StatusOK, "verifier", d)
-			return
-		}
-		redirect(w, ap.RedirectURL, http.StatusFound)
+		d, err = a.Provider.Approve(ctx, ar.Token, sess.User, nil)
 	case "deny":
-		dn, err := a.Provider.Deny(ctx, token)
-		if err != nil {
-			a.authorizationError(w, err)
-			return
-		}
-		a.Log.InfoContext(r.Context(), "authorization denied", "user", sess.User, "consumer_key", ar.Consumer.Key)
-		if dn.RedirectURL == "" {
-			d.Title = "Access denied"
-			a.render(w, http.StatusOK, "denied", d)
-			return
-		}
-		redirect(w, dn.RedirectURL, http.StatusFound)
+		d, err = a.Provider.Deny(ctx, ar.Token)
 	default:
-		a.errorPage(w, http.StatusBadRequest, "Choose Approve or Deny", "The form did not say whether you approve. Go back to the page and press Approve or Deny.")
+		a.renderError(w, NoAction())
+		return
+	}
+	if err != nil {
+		a.renderError(w, AuthorizationError(err))
+		return
+	}
+	a.LogDecision(r, sess.User, d)
+	switch {
+	case d.RedirectURL != "":
+		redirect(w, d.RedirectURL, http.StatusFound)
+	case d.Denied:
+		a.render(w, http.StatusOK, "denied.html", a.DeniedPage(sess, ar))
+	default:
+		a.render(w, http.StatusOK, "verifier.html", a.VerifierPage(sess, ar, d.Verifier))
 	}
 }
 
@@ -371,7 +285,7 @@ func (a *App) Apps(w http.ResponseWriter, r *http.Request) {
 		a.serverErrorPage(w)
 		return
 	}
-	d := &pageData{Title: "Your apps", User: sess.User, CSRF: a.Sessions.CSRFToken(sess), Flash: a.takeFlash(w, r, sess)}
+	d := &Page{Title: "Your apps", User: sess.User, CSRF: a.Sessions.CSRFToken(sess), Flash: a.takeFlash(w, r, sess)}
 	for _, app := range apps {
 		v := appView{Name: app.Consumer.Name, Key: app.Consumer.Key, Scopes: a.Provider.DescribeScopes(app.Scopes)}
 		var since time.Time
@@ -385,7 +299,7 @@ func (a *App) Apps(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Apps = append(d.Apps, v)
 	}
-	a.render(w, http.StatusOK, "apps", d)
+	a.render(w, http.StatusOK, "apps.html", d)
 }
 
 // RevokeApp is POST /account/apps/revoke: form consumer_key and
@@ -402,7 +316,7 @@ func (a *App) RevokeApp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok {
-		a.loginForm(w, r, http.StatusUnauthorized, &pageData{Error: "Please log in first.", Next: DefaultNext})
+		a.loginForm(w, r, http.StatusUnauthorized, &Page{Error: "Please log in first.", Next: DefaultNext})
 		return
 	}
 	if !a.Sessions.CheckCSRF(sess, r.PostFormValue("csrf_token")) {
@@ -453,7 +367,7 @@ func (a *App) readPostedForm(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	if err := parseForm(w, r); err != nil {
-		a.errorPage(w, http.StatusBadRequest, "Bad request", "The form could not be read.")
+		a.renderError(w, badForm(err))
 		return false
 	}
 	return true

@@ -14,13 +14,9 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-// pageNames are the pages; each is templates/NAME.html inside
-// templates/layout.html.
-var pageNames = []string{"login", "consent", "verifier", "denied", "apps", "consumers", "secret", "error"}
-
-// pageData is what every page template gets; each page uses the fields it
+// Page is the data of every page template; each page uses the fields it
 // needs.
-type pageData struct {
+type Page struct {
 	Title    string
 	User     string // logged-in user, shown in the header
 	CSRF     string // CSRF token of the session, for every form
@@ -60,20 +56,20 @@ type consumerView struct {
 	Created     string
 }
 
-// pages holds the parsed templates, parsed once at start.
-type pages map[string]*template.Template
-
-func parsePages() (pages, error) {
-	p := pages{}
-	for _, name := range pageNames {
-		t, err := template.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
-		if err != nil {
-			return nil, err
-		}
-		p[name] = t
-	}
-	return p, nil
+// parseTemplates parses the pages, once at start, into one set: each page
+// NAME.html is the template "NAME.html", between the "header" and the
+// "footer" of templates/layout.html.
+func parseTemplates() (*template.Template, error) {
+	return template.ParseFS(templateFS, "templates/*.html")
 }
+
+// Templates returns the pages, one set of html/templates, each executed
+// with a *Page: login.html, consent.html, verifier.html, denied.html,
+// apps.html, consumers.html, secret.html and error.html. The examples load
+// it into their framework (Gin's SetHTMLTemplate, Echo's
+// TemplateRenderer); the App's own handlers render it with the headers of
+// SetPageHeaders. The set is parsed once, at Open, and only read after.
+func (a *App) Templates() *template.Template { return a.templates }
 
 // contentSecurityPolicy forbids framing and everything but the inline
 // style sheet. It sets no form-action, which browsers would apply to the
@@ -92,11 +88,12 @@ func SetPageHeaders(h http.Header) {
 	h.Set("Referrer-Policy", "no-referrer")
 }
 
-// render writes page name with status. The page is rendered into a buffer
-// first, so a template failure is a clean 500.
-func (a *App) render(w http.ResponseWriter, status int, name string, d *pageData) {
+// render writes the page template name (such as "consent.html") with
+// status. The page is rendered into a buffer first, so a template failure
+// is a clean 500.
+func (a *App) render(w http.ResponseWriter, status int, name string, d *Page) {
 	var buf bytes.Buffer
-	if err := a.pages[name].ExecuteTemplate(&buf, "layout", d); err != nil {
+	if err := a.templates.ExecuteTemplate(&buf, name, d); err != nil {
 		a.Log.Error("render page", "page", name, "err", err)
 		SetPageHeaders(w.Header())
 		w.WriteHeader(http.StatusInternalServerError)
@@ -110,7 +107,7 @@ func (a *App) render(w http.ResponseWriter, status int, name string, d *pageData
 
 // errorPage renders the error page with status and a message for the user.
 func (a *App) errorPage(w http.ResponseWriter, status int, title, msg string) {
-	a.render(w, status, "error", &pageData{Title: title, Error: msg})
+	a.render(w, status, "error.html", &Page{Title: title, Error: msg})
 }
 
 // WriteJSON writes v as JSON with status. Answers are never cached: some
@@ -120,10 +117,7 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	if err != nil {
 		status, b = http.StatusInternalServerError, []byte(`{"error":"internal error"}`)
 	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
+	SetAPIHeaders(w.Header())
 	w.WriteHeader(status)
 	_, _ = w.Write(append(b, '\n'))
 }

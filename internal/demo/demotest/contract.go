@@ -625,6 +625,9 @@ func stepAPI(t *testing.T, s *scenario) {
 		if r.Status != http.StatusOK {
 			t.Fatalf("%d %s", r.Status, r.Body)
 		}
+		if ct, cc := r.Header.Get("Content-Type"), r.Header.Get("Cache-Control"); !strings.HasPrefix(ct, "application/json") || cc != "no-store" {
+			t.Errorf("GET /api/me: Content-Type %q, Cache-Control %q; want application/json, no-store", ct, cc)
+		}
 		var me demo.MeJSON
 		r.JSON(t, &me)
 		if me.User != Alice.Name || me.ConsumerKey != s.web.Key || me.ConsumerName != "Test App" || !slices.Equal(me.Scopes, []string{"read", "write"}) {
