@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-oauth1/provider/core"
 	"github.com/go-oauth1/provider/core/internal/rfc5849"
+	"github.com/go-oauth1/provider/core/memstore"
 )
 
 const (
@@ -64,9 +65,18 @@ func benchHeaders(b *testing.B, first, count int) []string {
 // purges the nonces (timed) each time round, as a service purges the nonces
 // that have left its timestamp window.
 func BenchmarkAuthenticate(b *testing.B) {
-	e := newEnv(b, benchTime, core.Config{})
-	e.addConsumer(b, benchConsumer, benchConsumerSecret)
-	e.addAccessToken(b, benchConsumer, benchToken, benchTokenSecret, "jane", "read")
+	store := memstore.New()
+	p, err := core.New(core.Config{Store: store, Clock: &testClock{t: time.Unix(benchTime, 0)}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := store.CreateConsumer(b.Context(), &core.Consumer{Key: benchConsumer, Secret: benchConsumerSecret, Name: "Bench", CreatedAt: time.Unix(benchTime, 0)}); err != nil {
+		b.Fatal(err)
+	}
+	at := &core.AccessToken{Token: benchToken, Secret: benchTokenSecret, ConsumerKey: benchConsumer, UserID: "jane", Scopes: []string{"read"}}
+	if err := store.CreateAccessToken(b.Context(), at); err != nil {
+		b.Fatal(err)
+	}
 	r := httptest.NewRequest("GET", benchURL, nil)
 	r.Header.Set("Authorization", "")
 	auth := r.Header["Authorization"]
@@ -76,14 +86,14 @@ func BenchmarkAuthenticate(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		if i == len(hs) {
-			if _, err := e.store.PurgeNonces(b.Context(), after); err != nil {
+			if _, err := store.PurgeNonces(b.Context(), after); err != nil {
 				b.Fatal(err)
 			}
 			i = 0
 		}
 		auth[0] = hs[i]
 		i++
-		if _, err := e.p.Authenticate(r); err != nil {
+		if _, err := p.Authenticate(r); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -52,9 +52,9 @@ func (s *genStore) UseNonceGeneration(ctx context.Context, n core.Nonce) (int64,
 
 // newGenFixture is newFixture on a genStore, and a second provider b on
 // the same store: another instance.
-func newGenFixture(t *testing.T) (e *tenv, b *core.Provider, gs *genStore) {
+func newGenFixture(t *testing.T) (e *env, b *core.Provider, gs *genStore) {
 	t.Helper()
-	e = newFixture(t, core.Config{}, nil)
+	e = newFixture(t, core.Config{})
 	gs = &genStore{failStore: e.fs}
 	var err error
 	if e.p, err = core.New(core.Config{Store: gs, Clock: e.clock}); err != nil {
@@ -76,24 +76,24 @@ func TestLookupCache_SavesLookups(t *testing.T) {
 	for _, method := range []string{"GetConsumer", "GetAccessToken"} {
 		t.Run(method, func(t *testing.T) {
 			e, _, _ := newGenFixture(t)
-			_, err := e.p.Authenticate(e.a1().sign(get()))
+			_, err := e.p.Authenticate(e.sign(alice, get()))
 			e.expect(t, err, http.StatusOK, "")
 			e.failOn(method, errDown)
-			_, err = e.p.Authenticate(e.a1().sign(get()))
+			_, err = e.p.Authenticate(e.sign(alice, get()))
 			e.expect(t, err, http.StatusOK, "")
 		})
 	}
 	t.Run("nonce still written", func(t *testing.T) {
 		e, _, _ := newGenFixture(t)
-		_, err := e.p.Authenticate(e.a1().sign(get()))
+		_, err := e.p.Authenticate(e.sign(alice, get()))
 		e.expect(t, err, http.StatusOK, "")
 		e.failOn("UseNonce", errDown)
-		_, err = e.p.Authenticate(e.a1().sign(get()))
+		_, err = e.p.Authenticate(e.sign(alice, get()))
 		e.expect(t, err, http.StatusInternalServerError, core.ProblemServerError)
 	})
 	t.Run("replay still refused", func(t *testing.T) {
 		e, _, _ := newGenFixture(t)
-		r := e.a1().sign(get())
+		r := e.sign(alice, get())
 		_, err := e.p.Authenticate(r.Clone(t.Context()))
 		e.expect(t, err, http.StatusOK, "")
 		_, err = e.p.Authenticate(r)
@@ -101,30 +101,28 @@ func TestLookupCache_SavesLookups(t *testing.T) {
 	})
 	t.Run("two-legged", func(t *testing.T) {
 		e, _, _ := newGenFixture(t)
-		_, err := e.p.Authenticate(e.c1().sign(get()), core.TwoLegged())
+		_, err := e.p.Authenticate(e.sign(client1, get()), core.TwoLegged())
 		e.expect(t, err, http.StatusOK, "")
 		e.failOn("GetConsumer", errDown)
-		_, err = e.p.Authenticate(e.c1().sign(get()), core.TwoLegged())
+		_, err = e.p.Authenticate(e.sign(client1, get()), core.TwoLegged())
 		e.expect(t, err, http.StatusOK, "")
 	})
 	t.Run("unknown consumer not cached", func(t *testing.T) {
 		e, _, _ := newGenFixture(t)
-		s := e.c1()
-		s.key = "no-such-consumer"
-		_, err := e.p.Authenticate(s.sign(get()), core.TwoLegged())
+		unknown := client{key: "no-such-consumer", secret: fxCS}
+		_, err := e.p.Authenticate(e.sign(unknown, get()), core.TwoLegged())
 		e.expect(t, err, http.StatusUnauthorized, core.ProblemConsumerKeyUnknown)
 		e.failOn("GetConsumer", errDown)
-		_, err = e.p.Authenticate(s.sign(get()), core.TwoLegged())
+		_, err = e.p.Authenticate(e.sign(unknown, get()), core.TwoLegged())
 		e.expect(t, err, http.StatusInternalServerError, core.ProblemServerError)
 	})
 	t.Run("bad signature not cached", func(t *testing.T) {
 		e, _, _ := newGenFixture(t)
-		s := e.a1()
-		s.secret = "wrong"
-		_, err := e.p.Authenticate(s.sign(get()))
+		wrong := client{key: fxCK, secret: "wrong"}.withToken(fxTK, fxTS)
+		_, err := e.p.Authenticate(e.sign(wrong, get()))
 		e.expect(t, err, http.StatusUnauthorized, core.ProblemSignatureInvalid)
 		e.failOn("GetConsumer", errDown)
-		_, err = e.p.Authenticate(e.a1().sign(get()))
+		_, err = e.p.Authenticate(e.sign(alice, get()))
 		e.expect(t, err, http.StatusInternalServerError, core.ProblemServerError)
 	})
 }
@@ -132,9 +130,9 @@ func TestLookupCache_SavesLookups(t *testing.T) {
 // TestLookupCache_Off: without a NonceGenerationStore, or with nonces
 // recorded elsewhere (Config.NonceStore), every request asks the store.
 func TestLookupCache_Off(t *testing.T) {
-	cases := map[string]func(t *testing.T) *tenv{
-		"store without generation": func(t *testing.T) *tenv { return newFixture(t, core.Config{}, nil) },
-		"nonces elsewhere": func(t *testing.T) *tenv {
+	cases := map[string]func(t *testing.T) *env{
+		"store without generation": func(t *testing.T) *env { return newFixture(t, core.Config{}) },
+		"nonces elsewhere": func(t *testing.T) *env {
 			e, _, gs := newGenFixture(t)
 			var err error
 			if e.p, err = core.New(core.Config{Store: gs, NonceStore: memstore.New(), Clock: e.clock}); err != nil {
@@ -146,10 +144,10 @@ func TestLookupCache_Off(t *testing.T) {
 	for name, fixture := range cases {
 		t.Run(name, func(t *testing.T) {
 			e := fixture(t)
-			_, err := e.p.Authenticate(e.a1().sign(get()))
+			_, err := e.p.Authenticate(e.sign(alice, get()))
 			e.expect(t, err, http.StatusOK, "")
 			e.failOn("GetAccessToken", errDown)
-			_, err = e.p.Authenticate(e.a1().sign(get()))
+			_, err = e.p.Authenticate(e.sign(alice, get()))
 			e.expect(t, err, http.StatusInternalServerError, core.ProblemServerError)
 		})
 	}
@@ -161,38 +159,34 @@ func TestLookupCache_Off(t *testing.T) {
 func TestLookupCache_ChangesHoldAtOnce(t *testing.T) {
 	cases := []struct {
 		name   string
-		change func(t *testing.T, e *tenv, b *core.Provider, gs *genStore) error
-		sign   func(e *tenv) signer
+		change func(t *testing.T, e *env, b *core.Provider, gs *genStore) error
+		c      client
 		want   string
 	}{
-		{"revoke here", func(t *testing.T, e *tenv, b *core.Provider, gs *genStore) error {
+		{"revoke here", func(t *testing.T, e *env, b *core.Provider, gs *genStore) error {
 			return e.p.RevokeAccessToken(t.Context(), fxTK)
-		}, (*tenv).a1, core.ProblemTokenRevoked},
-		{"revoke on another instance", func(t *testing.T, e *tenv, b *core.Provider, gs *genStore) error {
+		}, alice, core.ProblemTokenRevoked},
+		{"revoke on another instance", func(t *testing.T, e *env, b *core.Provider, gs *genStore) error {
 			return b.RevokeAccessToken(t.Context(), fxTK)
-		}, (*tenv).a1, core.ProblemTokenRevoked},
-		{"revoke app on another instance", func(t *testing.T, e *tenv, b *core.Provider, gs *genStore) error {
+		}, alice, core.ProblemTokenRevoked},
+		{"revoke app on another instance", func(t *testing.T, e *env, b *core.Provider, gs *genStore) error {
 			return b.RevokeApp(t.Context(), "alice", fxCK)
-		}, (*tenv).a1, core.ProblemTokenRevoked},
-		{"revoke in the store", func(t *testing.T, e *tenv, b *core.Provider, gs *genStore) error {
+		}, alice, core.ProblemTokenRevoked},
+		{"revoke in the store", func(t *testing.T, e *env, b *core.Provider, gs *genStore) error {
 			return gs.RevokeAccessToken(t.Context(), fxTK)
-		}, (*tenv).a1, core.ProblemTokenRevoked},
-		{"consumer deleted", func(t *testing.T, e *tenv, b *core.Provider, gs *genStore) error {
+		}, alice, core.ProblemTokenRevoked},
+		{"consumer deleted", func(t *testing.T, e *env, b *core.Provider, gs *genStore) error {
 			return gs.DeleteConsumer(t.Context(), fxCK)
-		}, (*tenv).a1, core.ProblemConsumerKeyUnknown},
-		{"consumer deleted, two-legged", func(t *testing.T, e *tenv, b *core.Provider, gs *genStore) error {
+		}, alice, core.ProblemConsumerKeyUnknown},
+		{"consumer deleted, two-legged", func(t *testing.T, e *env, b *core.Provider, gs *genStore) error {
 			return gs.DeleteConsumer(t.Context(), fxCK)
-		}, (*tenv).c1, core.ProblemConsumerKeyUnknown},
+		}, client1, core.ProblemConsumerKeyUnknown},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			e, b, gs := newGenFixture(t)
 			verify := func() error {
-				if c.sign(e).token == "" {
-					_, err := e.p.Authenticate(c.sign(e).sign(get()), core.TwoLegged())
-					return err
-				}
-				_, err := e.p.Authenticate(c.sign(e).sign(get()))
+				_, err := e.p.Authenticate(e.sign(c.c, get()), authOptions(c.c.token == "")...)
 				return err
 			}
 			for range 2 { // the second is served from the cache
@@ -213,7 +207,7 @@ func TestLookupCache_ChangesHoldAtOnce(t *testing.T) {
 func TestLookupCache_RevokeRace(t *testing.T) {
 	e, b, _ := newGenFixture(t)
 	for _, p := range []*core.Provider{e.p, b} {
-		if _, err := p.Authenticate(e.a1().sign(get())); err != nil {
+		if _, err := p.Authenticate(e.sign(alice, get())); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -227,7 +221,7 @@ func TestLookupCache_RevokeRace(t *testing.T) {
 		wg.Go(func() {
 			<-start
 			for range 20 {
-				_, err := p.Authenticate(e.a1().sign(get()))
+				_, err := p.Authenticate(e.sign(alice, get()))
 				if err == nil {
 					continue
 				}
@@ -238,7 +232,7 @@ func TestLookupCache_RevokeRace(t *testing.T) {
 				return
 			}
 			<-revoked
-			_, err := p.Authenticate(e.a1().sign(get()))
+			_, err := p.Authenticate(e.sign(alice, get()))
 			var oe *core.Error
 			if !errors.As(err, &oe) || oe.Problem != core.ProblemTokenRevoked {
 				errs <- errors.Join(errors.New("after the revocation"), err)
@@ -261,10 +255,10 @@ func TestLookupCache_RevokeRace(t *testing.T) {
 // application's own: changing it changes no later grant.
 func TestLookupCache_GrantsAreCopies(t *testing.T) {
 	e, _, _ := newGenFixture(t)
-	g, err := e.p.Authenticate(e.a1().sign(get()))
+	g, err := e.p.Authenticate(e.sign(alice, get()))
 	e.expect(t, err, http.StatusOK, "")
 	g.Scopes[0], g.Token.Scopes[0], g.Consumer.Name = "changed", "changed", "changed"
-	g2, err := e.p.Authenticate(e.a1().sign(get()))
+	g2, err := e.p.Authenticate(e.sign(alice, get()))
 	e.expect(t, err, http.StatusOK, "")
 	if g2.Scopes[0] != "read" || g2.Token.Scopes[0] != "read" || g2.Consumer.Name == "changed" {
 		t.Errorf("second grant %+v, token %+v, consumer %+v shows the first grant's changes", g2, g2.Token, g2.Consumer)

@@ -4,14 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/go-oauth1/provider/core"
-	"github.com/go-oauth1/provider/core/memstore"
 )
 
 // TestWriteError checks the rendering of every kind of error, byte for
@@ -98,7 +95,7 @@ func TestWriteError(t *testing.T) {
 }
 
 func TestProviderWriteError(t *testing.T) {
-	e := newTEnv(t, core.Config{Realm: `Photos "HQ"`})
+	e := newEnv(t, core.Config{Realm: `Photos "HQ"`})
 	w := httptest.NewRecorder()
 	e.p.WriteError(w, &core.Error{Status: 401, Problem: core.ProblemTokenRejected})
 	if got := w.Header().Get("WWW-Authenticate"); got != `OAuth realm="Photos \"HQ\""` {
@@ -127,70 +124,6 @@ func TestErrorType(t *testing.T) {
 	if a.Status != 500 || a.Problem != core.ProblemServerError || !errors.Is(a, cause) {
 		t.Errorf("AsError(plain) = %+v", a)
 	}
-}
-
-// TestNew checks Config validation and defaults.
-func TestNew(t *testing.T) {
-	store := memstore.New()
-	for _, tc := range []struct {
-		name string
-		cfg  core.Config
-	}{
-		{"no store", core.Config{}},
-		{"negative TimestampPast", core.Config{Store: store, TimestampPast: -time.Second}},
-		{"negative TimestampFuture", core.Config{Store: store, TimestampFuture: -time.Second}},
-		{"negative RequestTokenTTL", core.Config{Store: store, RequestTokenTTL: -time.Second}},
-		{"negative AccessTokenTTL", core.Config{Store: store, AccessTokenTTL: -time.Second}},
-		{"negative MaxBodyBytes", core.Config{Store: store, MaxBodyBytes: -1}},
-		{"unknown method", core.Config{Store: store, SignatureMethods: []string{core.HMACSHA1, "HMAC-MD5"}}},
-		{"method in lower case", core.Config{Store: store, SignatureMethods: []string{"hmac-sha1"}}},
-		{"blank method", core.Config{Store: store, SignatureMethods: []string{""}}},
-		{"blank scope", core.Config{Store: store, Scopes: []core.Scope{{Name: ""}}}},
-		{"scope with a space", core.Config{Store: store, Scopes: []core.Scope{{Name: "read all"}}}},
-		{"scope with a tab", core.Config{Store: store, Scopes: []core.Scope{{Name: "read\t"}}}},
-		{"repeated scope", core.Config{Store: store, Scopes: []core.Scope{{Name: "read"}, {Name: "write"}, {Name: "read"}}}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			p, err := core.New(tc.cfg)
-			if err == nil || p != nil {
-				t.Errorf("New = %v, %v; want an error", p, err)
-			}
-		})
-	}
-
-	t.Run("default realm", func(t *testing.T) {
-		p, err := core.New(core.Config{Store: store})
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := httptest.NewRecorder()
-		p.WriteError(w, &core.Error{Status: http.StatusUnauthorized, Problem: core.ProblemTokenRejected})
-		if got, want := w.Header().Get("WWW-Authenticate"), `OAuth realm="`+core.DefaultRealm+`"`; got != want || core.DefaultRealm != "oauth" {
-			t.Errorf("WWW-Authenticate %q, want %q (DefaultRealm oauth)", got, want)
-		}
-	})
-	t.Run("default MaxBodyBytes", func(t *testing.T) {
-		e := newFixture(t, core.Config{}, nil)
-		body := func(n int) string { return "a=" + strings.Repeat("b", n-2) }
-		_, err := e.p.Authenticate(e.a1().sign(postForm(body(core.DefaultMaxBodyBytes))))
-		e.expect(t, err, 200, "")
-		_, err = e.p.Authenticate(e.a1().sign(postForm(body(core.DefaultMaxBodyBytes + 1))))
-		e.expect(t, err, 400, "parameter_rejected")
-	})
-	t.Run("default methods", func(t *testing.T) {
-		e := newFixture(t, core.Config{}, nil)
-		for _, m := range []string{core.HMACSHA1, core.HMACSHA256, core.HMACSHA512, core.PLAINTEXT} {
-			_, err := e.p.Authenticate(e.a1().using(m).sign(getTLS()))
-			e.expect(t, err, 200, "")
-		}
-	})
-	t.Run("a zero duration is the default", func(t *testing.T) {
-		e := newFixture(t, core.Config{TimestampPast: 0, TimestampFuture: 0}, nil)
-		s := e.a1()
-		s.timestamp = fmt.Sprint(t0 - 300)
-		_, err := e.p.Authenticate(s.sign(get()))
-		e.expect(t, err, 200, "")
-	})
 }
 
 // TestEntryErrorsRender: every entry point renders each error its store can
@@ -256,7 +189,7 @@ func TestEntryErrorsRender(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("%s %s %v", tc.entry, tc.fail, tc.cause), func(t *testing.T) {
 			var hooks hookRecorder
-			e := newFixture(t, core.Config{OnServerError: hooks.hook}, nil)
+			e := newFixture(t, core.Config{OnServerError: hooks.hook})
 			_, w := answerEntry(t, e, tc.entry, func() { e.failOn(tc.fail, tc.cause) })
 			e.expectResponse(t, w, tc.status, tc.problem)
 			calls := hooks.got()

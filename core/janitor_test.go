@@ -378,3 +378,56 @@ func ExampleProvider_RunJanitor() {
 	fmt.Println("janitor stopped")
 	// Output: janitor stopped
 }
+
+// TestCleanup checks that Cleanup removes expired tokens and the nonces
+// that left the window, and nothing else.
+func TestCleanup(t *testing.T) {
+	ctx := context.Background()
+	e := newLifecycle(t, core.Config{})
+	rt, _ := e.requestToken(t, lcClient, "oob") // expires at t0+10m
+	e.addAccessToken(t, core.AccessToken{Token: "short", Secret: "short-secret-long-Hh8", ConsumerKey: lcCK, UserID: "alice",
+		ExpiresAt: e.clock.Now().Add(time.Minute)})
+	e.addAccessToken(t, core.AccessToken{Token: "forever", Secret: "forever-secret-long-Ii9", ConsumerKey: lcCK, UserID: "alice"})
+	e.addAccessToken(t, core.AccessToken{Token: "later", Secret: "later-secret-long-Jj0", ConsumerKey: lcCK, UserID: "alice",
+		ExpiresAt: e.clock.Now().Add(time.Hour)})
+	// The request token used one nonce at t0.
+	if n, err := e.p.Cleanup(ctx); err != nil || n != 0 {
+		t.Fatalf("Cleanup at t0 = %d, %v; want 0", n, err)
+	}
+
+	e.clock.Add(11 * time.Minute)
+	fresh := lcClient.withToken("forever", "forever-secret-long-Ii9")
+	nonce := prm("oauth_nonce", "fresh")
+	_, err := e.p.Authenticate(e.sign(fresh, get(), nonce))
+	e.expect(t, err, 200, "")
+
+	n, err := e.p.Cleanup(ctx)
+	if err != nil || n != 3 {
+		t.Errorf("Cleanup = %d, %v; want 3 (request token, short, old nonce)", n, err)
+	}
+	if _, err := e.store.GetRequestToken(ctx, rt); !errors.Is(err, core.ErrNotFound) {
+		t.Errorf("expired request token: %v", err)
+	}
+	if _, err := e.store.GetAccessToken(ctx, "short"); !errors.Is(err, core.ErrNotFound) {
+		t.Errorf("expired access token: %v", err)
+	}
+	for _, tok := range []string{"forever", "later"} {
+		if _, err := e.store.GetAccessToken(ctx, tok); err != nil {
+			t.Errorf("%s: %v", tok, err)
+		}
+	}
+	_, err = e.p.Authenticate(e.sign(fresh, get(), nonce))
+	e.expect(t, err, 401, "nonce_used")
+	if n, err := e.p.Cleanup(ctx); err != nil || n != 0 {
+		t.Errorf("second Cleanup = %d, %v; want 0", n, err)
+	}
+
+	for _, m := range []string{"DeleteExpired", "PurgeNonces"} {
+		t.Run(m+" fails", func(t *testing.T) {
+			e.failOn(m, errors.New("boom "+fxStoreCauseSecret))
+			defer e.failOn("", nil)
+			_, err := e.p.Cleanup(ctx)
+			e.expect(t, err, 500, "server_error")
+		})
+	}
+}

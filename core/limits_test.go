@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/go-oauth1/provider/core"
+	"github.com/go-oauth1/provider/core/internal/rfc5849"
 )
 
 // errAsked is what the store answers in these tests: a request refused for
@@ -35,19 +36,11 @@ func TestProtocolValues_Bounds(t *testing.T) {
 		{"extension parameter over a configured bound", core.Config{MaxParamBytes: 100}, "oauth_extension", 101, http.StatusBadRequest},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newFixture(t, tc.cfg, nil)
-			s := e.a1()
-			value := strings.Repeat("n", tc.length)
+			e := newFixture(t, tc.cfg)
 			if tc.status != http.StatusOK {
 				e.failOn("GetConsumer", errAsked)
 			}
-			var err error
-			if tc.param == "oauth_nonce" {
-				s.nonce = value
-				_, err = e.p.Authenticate(s.sign(get()))
-			} else {
-				_, err = e.p.Authenticate(s.sign(get(), prm(tc.param, value)))
-			}
+			_, err := e.p.Authenticate(e.sign(alice, get(), prm(tc.param, strings.Repeat("n", tc.length))))
 			if tc.status == http.StatusOK {
 				e.expect(t, err, http.StatusOK, "")
 				return
@@ -70,12 +63,12 @@ func TestProtocolValues_CallbackBound(t *testing.T) {
 		{"900 kB", 900 << 10, http.StatusBadRequest},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e, s := newLifecycle(t, core.Config{})
+			e := newLifecycle(t, core.Config{})
 			cb := "https://app.example/cb?x=" + strings.Repeat("c", tc.length-len("https://app.example/cb?x="))
 			if tc.status != http.StatusOK {
 				e.failOn("GetConsumer", errAsked)
 			}
-			w := serve(e.p.RequestTokenHandler(), initiateReq(s, cb))
+			w := serve(e.p.RequestTokenHandler(), e.initiateRequest(lcClient, cb))
 			want := ""
 			if tc.status != http.StatusOK {
 				want = core.ProblemParameterRejected
@@ -107,20 +100,20 @@ func TestProtocolValues_WellFormed(t *testing.T) {
 		{"space in the nonce", "oauth_nonce", "a nonce", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newFixture(t, core.Config{}, nil)
-			s := e.a1()
+			e := newFixture(t, core.Config{})
+			c, extra := alice, []rfc5849.Param(nil)
 			switch tc.param {
 			case "oauth_consumer_key":
-				s.key = tc.value
+				c.key = tc.value
 			case "oauth_token":
-				s.token = tc.value
+				c.token = tc.value
 			case "oauth_nonce":
-				s.nonce = tc.value
+				extra = append(extra, prm("oauth_nonce", tc.value))
 			}
 			if !tc.ok {
 				e.failOn("GetConsumer", errAsked)
 			}
-			_, err := e.p.Authenticate(s.sign(get()))
+			_, err := e.p.Authenticate(e.sign(c, get(), extra...))
 			if tc.ok {
 				e.expect(t, err, http.StatusOK, "")
 				return
@@ -134,7 +127,7 @@ func TestProtocolValues_WellFormed(t *testing.T) {
 // to the same rules before the store is asked for it.
 func TestProtocolValues_ConsentToken(t *testing.T) {
 	for _, token := range []string{"\xff", "t\x00", strings.Repeat("t", 1025)} {
-		e, _ := newLifecycle(t, core.Config{})
+		e := newLifecycle(t, core.Config{})
 		e.failOn("GetRequestToken", errAsked)
 		_, err := e.p.LoadConsent(t.Context(), token)
 		e.expect(t, err, http.StatusBadRequest, core.ProblemParameterRejected)
@@ -147,7 +140,7 @@ func TestProtocolValues_ConsentToken(t *testing.T) {
 
 func TestNewRejectsNegativeBounds(t *testing.T) {
 	for _, cfg := range []core.Config{{MaxNonceBytes: -1}, {MaxCallbackBytes: -1}, {MaxParamBytes: -1}} {
-		cfg.Store = newTEnv(t, core.Config{}).store
+		cfg.Store = newEnv(t, core.Config{}).store
 		if p, err := core.New(cfg); err == nil || p != nil {
 			t.Errorf("New(%+v) = %v, %v; want an error", cfg, p, err)
 		}

@@ -10,27 +10,6 @@ import (
 	"github.com/go-oauth1/provider/core"
 )
 
-func (s *failStore) UpdateConsumerSecret(ctx context.Context, key, secret string) error {
-	if err := s.check(ctx, "UpdateConsumerSecret"); err != nil {
-		return err
-	}
-	return s.Store.UpdateConsumerSecret(ctx, key, secret)
-}
-
-func (s *failStore) ListConsumers(ctx context.Context, owner string) ([]core.Consumer, error) {
-	if err := s.check(ctx, "ListConsumers"); err != nil {
-		return nil, err
-	}
-	return s.Store.ListConsumers(ctx, owner)
-}
-
-func (s *failStore) DeleteConsumer(ctx context.Context, key string) error {
-	if err := s.check(ctx, "DeleteConsumer"); err != nil {
-		return err
-	}
-	return s.Store.DeleteConsumer(ctx, key)
-}
-
 func (s *genStore) UpdateConsumerSecret(ctx context.Context, key, secret string) error {
 	err := s.failStore.UpdateConsumerSecret(ctx, key, secret)
 	if err == nil {
@@ -50,14 +29,14 @@ const (
 
 // newOwnerFixture is newGenFixture (two instances on one store with a
 // generation, so their lookup caches are on) with owned consumers.
-func newOwnerFixture(t *testing.T) (e *tenv, b *core.Provider, own signer) {
+func newOwnerFixture(t *testing.T) (e *env, b *core.Provider, own client) {
 	t.Helper()
 	e, b, _ = newGenFixture(t)
-	own = e.consumer(t, core.Consumer{Key: ownCK, Secret: ownCS, Owner: "carol"}).withToken(ownTK, ownTS)
+	own = e.addConsumer(t, core.Consumer{Key: ownCK, Secret: ownCS, Owner: "carol"}).withToken(ownTK, ownTS)
 	e.clock.Add(1)
-	e.consumer(t, core.Consumer{Key: ownCK2, Secret: ownCS2, Owner: "carol"})
-	e.consumer(t, core.Consumer{Key: davesCK, Secret: "daves-consumer-secret-Tt1", Owner: "dave"})
-	e.token(t, core.AccessToken{Token: ownTK, Secret: ownTS, ConsumerKey: ownCK, UserID: "alice"})
+	e.addConsumer(t, core.Consumer{Key: ownCK2, Secret: ownCS2, Owner: "carol"})
+	e.addConsumer(t, core.Consumer{Key: davesCK, Secret: "daves-consumer-secret-Tt1", Owner: "dave"})
+	e.addAccessToken(t, core.AccessToken{Token: ownTK, Secret: ownTS, ConsumerKey: ownCK, UserID: "alice"})
 	return e, b, own
 }
 
@@ -137,7 +116,7 @@ func TestOwnedConsumer_OthersAreUnknown(t *testing.T) {
 					t.Errorf("%s(%q, %q) = %v, want ErrNotFound", c.name, tt.owner, tt.key, err)
 				}
 				e.failOn("", nil)
-				if _, err := e.p.Authenticate(e.c1().sign(get()), core.TwoLegged()); err != nil {
+				if _, err := e.p.Authenticate(e.sign(client1, get()), core.TwoLegged()); err != nil {
 					t.Errorf("fxCK after %s: %v", c.name, err)
 				}
 				daves, err := e.store.GetConsumer(t.Context(), davesCK)
@@ -156,7 +135,7 @@ func TestOwnedConsumer_OthersAreUnknown(t *testing.T) {
 func TestRotateConsumerSecret(t *testing.T) {
 	e, b, own := newOwnerFixture(t)
 	for _, p := range []*core.Provider{e.p, b, e.p, b} { // the second round is cached
-		if _, err := p.Authenticate(own.sign(get())); err != nil {
+		if _, err := p.Authenticate(e.sign(own, get())); err != nil {
 			t.Fatalf("before: %v", err)
 		}
 	}
@@ -177,10 +156,10 @@ func TestRotateConsumerSecret(t *testing.T) {
 	for name, p := range map[string]*core.Provider{"this instance": e.p, "another instance": b} {
 		// The new secret first: nothing else has told the instance yet
 		// that what it keeps is stale.
-		if _, err := p.Authenticate(renewed.sign(get())); err != nil {
+		if _, err := p.Authenticate(e.sign(renewed, get())); err != nil {
 			t.Errorf("%s, new secret: %v", name, err)
 		}
-		_, err := p.Authenticate(own.sign(get()))
+		_, err := p.Authenticate(e.sign(own, get()))
 		e.expect(t, err, http.StatusUnauthorized, core.ProblemSignatureInvalid)
 	}
 	again, err := e.p.RotateConsumerSecret(t.Context(), "carol", ownCK)
@@ -196,7 +175,7 @@ func TestDeleteConsumer_Owner(t *testing.T) {
 	e, b, own := newOwnerFixture(t)
 	twoLegged := own.withToken("", "")
 	for _, p := range []*core.Provider{e.p, b, e.p, b} {
-		if _, err := p.Authenticate(own.sign(get())); err != nil {
+		if _, err := p.Authenticate(e.sign(own, get())); err != nil {
 			t.Fatalf("before: %v", err)
 		}
 	}
@@ -204,9 +183,9 @@ func TestDeleteConsumer_Owner(t *testing.T) {
 		t.Fatalf("DeleteConsumer: %v", err)
 	}
 	for _, p := range []*core.Provider{e.p, b} {
-		_, err := p.Authenticate(own.sign(get()))
+		_, err := p.Authenticate(e.sign(own, get()))
 		e.expect(t, err, http.StatusUnauthorized, core.ProblemConsumerKeyUnknown)
-		_, err = p.Authenticate(twoLegged.sign(get()), core.TwoLegged())
+		_, err = p.Authenticate(e.sign(twoLegged, get()), core.TwoLegged())
 		e.expect(t, err, http.StatusUnauthorized, core.ProblemConsumerKeyUnknown)
 	}
 	err := e.p.DeleteConsumer(t.Context(), "carol", ownCK)
@@ -243,7 +222,7 @@ func TestOwner_StoreFailures(t *testing.T) {
 	}
 	for _, tt := range cases {
 		t.Run(tt.method, func(t *testing.T) {
-			e := newTEnv(t, core.Config{})
+			e := newEnv(t, core.Config{})
 			var reported []error
 			p, err := core.New(core.Config{Store: e.fs, Clock: e.clock, OnServerError: func(r *http.Request, err error) {
 				reported = append(reported, err)
@@ -252,7 +231,7 @@ func TestOwner_StoreFailures(t *testing.T) {
 				t.Fatal(err)
 			}
 			e.p = p
-			e.consumer(t, core.Consumer{Key: ownCK, Secret: ownCS, Owner: "carol"})
+			e.addConsumer(t, core.Consumer{Key: ownCK, Secret: ownCS, Owner: "carol"})
 			e.failOn(tt.method, down)
 			err = tt.call(p, core.RequestContext(get()))
 			e.expect(t, err, http.StatusInternalServerError, core.ProblemServerError)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"time"
 )
 
 // requestKey is the context key of RequestContext.
@@ -22,27 +23,33 @@ func RequestContext(r *http.Request) context.Context {
 // begin starts the store calls of one entry point: it derives their
 // context from ctx, ending after the store timeout, and returns it with
 // the storeCall whose end the entry point defers with its named error
-// result. The request reported is r, or when r is nil the one
-// RequestContext put in ctx.
+// result. A ctx that ends sooner is used as it is: a second deadline
+// would change nothing. The request reported is r, or when r is nil the
+// one RequestContext put in ctx.
 func (p *Provider) begin(ctx context.Context, r *http.Request) (context.Context, storeCall) {
 	if r == nil {
 		r, _ = ctx.Value(requestKey{}).(*http.Request)
 	}
-	ctx, cancel := context.WithTimeout(ctx, p.timeout)
-	return ctx, storeCall{p: p, r: r, cancel: cancel}
+	call := storeCall{p: p, r: r}
+	if d, ok := ctx.Deadline(); !ok || time.Until(d) > p.timeout {
+		ctx, call.cancel = context.WithTimeout(ctx, p.timeout)
+	}
+	return ctx, call
 }
 
 // storeCall is an entry point's use of the store, from begin to end.
 type storeCall struct {
 	p      *Provider
 	r      *http.Request
-	cancel context.CancelFunc
+	cancel context.CancelFunc // nil when the caller's context ends first
 }
 
 // end releases the context of the store calls and reports *err (the entry
 // point's result) when it is a 5xx.
 func (c storeCall) end(err *error) {
-	c.cancel()
+	if c.cancel != nil {
+		c.cancel()
+	}
 	c.p.report(c.r, *err)
 }
 

@@ -66,10 +66,9 @@ const (
 // handlers and Middleware serve it, the other entry points are called
 // (with core.RequestContext for those that take a context) and their
 // error rendered with WriteError. It returns the request and the answer.
-func answerEntry(t *testing.T, e *tenv, entry string, fail func()) (*http.Request, *httptest.ResponseRecorder) {
+func answerEntry(t *testing.T, e *env, entry string, fail func()) (*http.Request, *httptest.ResponseRecorder) {
 	t.Helper()
-	s := e.c1()
-	rt, rs := e.requestToken(t, s, lcCB)
+	rt, rs := e.requestToken(t, client1, lcCB)
 	var verifier string
 	if entry == epAccessToken {
 		verifier = e.approve(t, rt, "alice", nil).Verifier
@@ -88,28 +87,28 @@ func answerEntry(t *testing.T, e *tenv, entry string, fail func()) (*http.Reques
 	}
 	switch entry {
 	case epRequestToken:
-		r := initiateReq(s, "oob")
+		r := e.initiateRequest(client1, "oob")
 		e.p.RequestTokenHandler().ServeHTTP(w, r)
 		return r, w
 	case epAccessToken:
-		r := exchangeReq(s, rt, rs, verifier)
+		r := e.exchangeRequest(client1, rt, rs, verifier)
 		e.p.AccessTokenHandler().ServeHTTP(w, r)
 		return r, w
 	case epMiddleware:
-		r := e.a1().sign(get())
+		r := e.sign(alice, get())
 		e.p.Middleware()(ok).ServeHTTP(w, r)
 		return r, w
 	case epMiddlewareTwo:
-		r := s.sign(get())
+		r := e.sign(client1, get())
 		e.p.Middleware(core.TwoLegged())(ok).ServeHTTP(w, r)
 		return r, w
 	case epAuthenticate:
-		r := e.a1().sign(get())
+		r := e.sign(alice, get())
 		_, err := e.p.Authenticate(r)
 		answer(err)
 		return r, w
 	case epAuthenticateTwo:
-		r := s.sign(get())
+		r := e.sign(client1, get())
 		_, err := e.p.Authenticate(r, core.TwoLegged())
 		answer(err)
 		return r, w
@@ -178,7 +177,7 @@ func TestOnServerError(t *testing.T) {
 		t.Run(tc.entry+" "+tc.fail, func(t *testing.T) {
 			var hooks hookRecorder
 			rnd := &switchRand{}
-			e := newFixture(t, core.Config{OnServerError: hooks.hook, Rand: rnd}, nil)
+			e := newFixture(t, core.Config{OnServerError: hooks.hook, Rand: rnd})
 			r, w := answerEntry(t, e, tc.entry, func() {
 				if tc.fail == "Rand" {
 					rnd.fail.Store(true)
@@ -208,7 +207,7 @@ func TestOnServerError(t *testing.T) {
 // method given a context without a request only returns its error.
 func TestOnServerErrorNotFor4xx(t *testing.T) {
 	var hooks hookRecorder
-	e := newFixture(t, core.Config{OnServerError: hooks.hook, Scopes: lcScopes}, nil)
+	e := newFixture(t, core.Config{OnServerError: hooks.hook, Scopes: lcScopes})
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})
 	for _, tc := range []struct {
 		name   string
@@ -216,10 +215,10 @@ func TestOnServerErrorNotFor4xx(t *testing.T) {
 		status int
 	}{
 		{"unsigned", get(), 400},
-		{"bad signature", e.c1().withToken(fxTK, "wrong").sign(get()), 401},
-		{"unknown token", e.c1().withToken("no-such-token", "x").sign(get()), 401},
-		{"revoked", e.c1().withToken(fxTKRev, fxTSRev).sign(get()), 401},
-		{"missing scope", e.a1().sign(get()), 403},
+		{"bad signature", e.sign(client1.withToken(fxTK, "wrong"), get()), 401},
+		{"unknown token", e.sign(client1.withToken("no-such-token", "x"), get()), 401},
+		{"revoked", e.sign(client1.withToken(fxTKRev, fxTSRev), get()), 401},
+		{"missing scope", e.sign(alice, get()), 403},
 	} {
 		w := serve(e.p.Middleware(core.RequireScopes("write"))(ok), tc.r)
 		if w.Code != tc.status {
@@ -298,7 +297,7 @@ func TestStoreTimeout(t *testing.T) {
 	} {
 		t.Run(tc.entry+" "+tc.block, func(t *testing.T) {
 			var hooks hookRecorder
-			e := newFixture(t, core.Config{}, nil)
+			e := newFixture(t, core.Config{})
 			bs := &blockStore{Store: e.fs}
 			p, err := core.New(core.Config{Store: bs, Clock: e.clock, StoreTimeout: 20 * time.Millisecond, OnServerError: hooks.hook})
 			if err != nil {
@@ -317,7 +316,7 @@ func TestStoreTimeout(t *testing.T) {
 }
 
 func TestStoreTimeoutConfig(t *testing.T) {
-	if _, err := core.New(core.Config{Store: newTEnv(t, core.Config{}).store, StoreTimeout: -time.Second}); err == nil {
+	if _, err := core.New(core.Config{Store: newEnv(t, core.Config{}).store, StoreTimeout: -time.Second}); err == nil {
 		t.Error("New with a negative StoreTimeout: want an error")
 	}
 }

@@ -15,14 +15,14 @@ import (
 // exchanged yet (before, such a token still exchanged for a working access
 // token for up to the request-token TTL).
 func TestRevokeApp_DeniesApprovedRequestTokens(t *testing.T) {
-	e, s := newLifecycle(t, core.Config{})
-	e.issue(t, s, "alice", nil) // RT1, exchanged
-	rt2, rs2 := e.requestToken(t, s, lcCB)
+	e := newLifecycle(t, core.Config{})
+	e.issue(t, lcClient, "alice", nil) // RT1, exchanged
+	rt2, rs2 := e.requestToken(t, lcClient, lcCB)
 	a := e.approve(t, rt2, "alice", nil) // RT2, approved, not exchanged
 	if err := e.p.RevokeApp(t.Context(), "alice", lcCK); err != nil {
 		t.Fatal(err)
 	}
-	w := serve(e.p.AccessTokenHandler(), exchangeReq(s, rt2, rs2, a.Verifier))
+	w := serve(e.p.AccessTokenHandler(), e.exchangeRequest(lcClient, rt2, rs2, a.Verifier))
 	e.expectResponse(t, w, http.StatusUnauthorized, core.ProblemUserRefused)
 }
 
@@ -30,14 +30,14 @@ func TestRevokeApp_DeniesApprovedRequestTokens(t *testing.T) {
 // fails, or yields an access token that the revocation revoked.
 func TestRevokeApp_RacesExchange(t *testing.T) {
 	for range 50 {
-		e, s := newLifecycle(t, core.Config{})
-		rt, rs := e.requestToken(t, s, lcCB)
+		e := newLifecycle(t, core.Config{})
+		rt, rs := e.requestToken(t, lcClient, lcCB)
 		a := e.approve(t, rt, "alice", nil)
 		var w *http.Response
 		var revokeErr error
 		start := make(chan struct{})
 		var wg sync.WaitGroup
-		req := exchangeReq(s, rt, rs, a.Verifier)
+		req := e.exchangeRequest(lcClient, rt, rs, a.Verifier)
 		wg.Go(func() { <-start; w = serve(e.p.AccessTokenHandler(), req).Result() })
 		wg.Go(func() { <-start; revokeErr = e.p.RevokeApp(t.Context(), "alice", lcCK) })
 		close(start)
@@ -59,7 +59,7 @@ func TestRevokeApp_RacesExchange(t *testing.T) {
 // is not found (404 token_rejected, wrapping ErrNotFound), and the store is
 // not asked (a database could fail on bytes that are not UTF-8: a 500).
 func TestRevoke_MalformedKeys(t *testing.T) {
-	e := newFixture(t, core.Config{}, nil)
+	e := newFixture(t, core.Config{})
 	e.failOn("DenyAuthorizedRequestTokens", errors.New("asked"))
 	long := strings.Repeat("k", core.DefaultMaxParamBytes+1)
 	for _, key := range []string{"\xff", "a\x00b", long} {

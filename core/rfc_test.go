@@ -14,9 +14,9 @@ import (
 // TestRFC5849Request verifies the request of RFC 5849 §3.4.1.1 end to end:
 // header, query and form body combined, signature per erratum 2550.
 func TestRFC5849Request(t *testing.T) {
-	e := newEnv(t, 137131201, core.Config{})
-	e.addConsumer(t, "9djdj82h48djs9d2", "j49sk3j29djd")
-	e.addAccessToken(t, "9djdj82h48djs9d2", "kkk9d7dh3k39sjv7", "dh893hdasih9", "u1")
+	e := newEnvAt(t, 137131201, core.Config{})
+	e.addConsumer(t, core.Consumer{Key: "9djdj82h48djs9d2", Secret: "j49sk3j29djd"})
+	e.addAccessToken(t, core.AccessToken{Token: "kkk9d7dh3k39sjv7", Secret: "dh893hdasih9", ConsumerKey: "9djdj82h48djs9d2", UserID: "u1"})
 	newReq := func() *http.Request {
 		r := httptest.NewRequest("POST", "http://example.com/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b", strings.NewReader("c2&a3=2+q"))
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -26,7 +26,7 @@ func TestRFC5849Request(t *testing.T) {
 	r := newReq()
 	g, err := e.p.Authenticate(r)
 	if err != nil {
-		t.Fatalf("Verify: %v", err)
+		t.Fatalf("Authenticate: %v", err)
 	}
 	if g.UserID != "u1" || g.Consumer.Key != "9djdj82h48djs9d2" || g.Token.Token != "kkk9d7dh3k39sjv7" || g.SignatureMethod != core.HMACSHA1 {
 		t.Fatalf("grant = %+v", g)
@@ -43,8 +43,8 @@ func TestRFC5849Request(t *testing.T) {
 // TestRFC5849WalkThrough runs the three legs of RFC 5849 §1.2 with the
 // signatures printed there.
 func TestRFC5849WalkThrough(t *testing.T) {
-	e := newEnv(t, 137131201, core.Config{})
-	e.addConsumer(t, "dpf43f3p2l4k3l03", "kd94hf93k423kf44")
+	e := newEnvAt(t, 137131201, core.Config{})
+	e.addConsumer(t, core.Consumer{Key: "dpf43f3p2l4k3l03", Secret: "kd94hf93k423kf44"})
 
 	// Leg 1: temporary credentials (over TLS).
 	r := httptest.NewRequest("POST", "https://photos.example.net/initiate", nil)
@@ -84,7 +84,7 @@ func TestRFC5849WalkThrough(t *testing.T) {
 	}
 
 	// Leg 3: the RFC's access token on a protected resource.
-	e.addAccessToken(t, "dpf43f3p2l4k3l03", "nnch734d00sl2jdk", "pfkkdhi9sl3r4s00", "jane")
+	e.addAccessToken(t, core.AccessToken{Token: "nnch734d00sl2jdk", Secret: "pfkkdhi9sl3r4s00", ConsumerKey: "dpf43f3p2l4k3l03", UserID: "jane"})
 	r = httptest.NewRequest("GET", "http://photos.example.net/photos?file=vacation.jpg&size=original", nil)
 	r.Header.Set("Authorization", `OAuth realm="Photos", oauth_consumer_key="dpf43f3p2l4k3l03", oauth_token="nnch734d00sl2jdk", oauth_signature_method="HMAC-SHA1", oauth_timestamp="137131202", oauth_nonce="chapoH", oauth_signature="MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D"`)
 	if g, err := e.p.Authenticate(r); err != nil || g.UserID != "jane" {

@@ -180,17 +180,20 @@ func (p *Provider) checkTimestamp(timestamp string, now time.Time) (int64, error
 	return ts, nil
 }
 
-// parseTimestamp parses decimal seconds: digits only, no sign, no spaces.
+// parseTimestamp parses decimal seconds: digits only, no sign, no spaces,
+// at most 18 of them (so the value fits an int64).
 func parseTimestamp(s string) (int64, error) {
 	if s == "" || len(s) > 18 {
 		return 0, strconv.ErrSyntax
 	}
+	var n int64
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
 			return 0, strconv.ErrSyntax
 		}
+		n = n*10 + int64(s[i]-'0')
 	}
-	return strconv.ParseInt(s, 10, 64)
+	return n, nil
 }
 
 // lookedUp is what lookup learned besides the records it put in sr.

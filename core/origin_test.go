@@ -115,18 +115,18 @@ func TestProxies(t *testing.T) {
 			signedFor: public, method: core.PLAINTEXT, status: 200},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newFixture(t, tc.cfg, nil)
-			r := httptest.NewRequest("GET", "http://internal:8080/v1/me?x=1", nil)
+			e := newFixture(t, tc.cfg)
+			c := alice
+			if tc.method != "" {
+				c = c.using(tc.method)
+			}
+			r := e.sign(c, httptest.NewRequest("GET", tc.signedFor+"?x=1", nil))
+			sentAs(r, "GET", "http://internal:8080/v1/me?x=1")
 			r.RemoteAddr = tc.remote
 			for k, v := range tc.headers {
 				r.Header.Set(k, v)
 			}
-			s := e.a1()
-			if tc.method != "" {
-				s = s.using(tc.method)
-			}
-			s.baseURI = tc.signedFor
-			g, err := e.p.Authenticate(s.sign(r))
+			g, err := e.p.Authenticate(r)
 			e.expect(t, err, tc.status, tc.problem)
 			if err == nil && g.UserID != "alice" {
 				t.Errorf("grant %+v", g)
@@ -138,13 +138,13 @@ func TestProxies(t *testing.T) {
 // TestProxiesOnHandlers: the token endpoints behind a trusted proxy sign
 // for the public URL as well.
 func TestProxiesOnHandlers(t *testing.T) {
-	e, s := newLifecycle(t, core.Config{TrustedProxies: []string{"10.0.0.0/8"}})
-	r := httptest.NewRequest("POST", "http://internal:8080/oauth/request_token", nil)
+	e := newLifecycle(t, core.Config{TrustedProxies: []string{"10.0.0.0/8"}})
+	r := e.sign(lcClient, httptest.NewRequest("POST", "https://provider.example/oauth/request_token", nil), prm("oauth_callback", "oob"))
+	sentAs(r, "POST", "http://internal:8080/oauth/request_token")
 	r.RemoteAddr = "10.9.9.9:443"
 	r.Header.Set("X-Forwarded-Proto", "https")
 	r.Header.Set("X-Forwarded-Host", "provider.example")
-	s.baseURI = "https://provider.example/oauth/request_token"
-	w := serve(e.p.RequestTokenHandler(), s.sign(r, prm("oauth_callback", "oob")))
+	w := serve(e.p.RequestTokenHandler(), r)
 	e.expectResponse(t, w, http.StatusOK, "")
 }
 
@@ -166,7 +166,7 @@ func TestNewRejectsProxyConfig(t *testing.T) {
 		{"unknown ProxyHeaders", core.Config{ProxyHeaders: core.ProxyHeaders(7)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tc.cfg.Store = newTEnv(t, core.Config{}).store
+			tc.cfg.Store = newEnv(t, core.Config{}).store
 			if p, err := core.New(tc.cfg); err == nil || p != nil {
 				t.Errorf("New = %v, %v; want an error", p, err)
 			}
