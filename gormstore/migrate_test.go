@@ -137,7 +137,7 @@ func TestMigrationLockWaitIsBounded(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "gormstore: migrate: wait for the migration lock") {
 			t.Errorf("Migrate while another migrates = %v, want an error about the migration lock", err)
 		}
-			// The lock is database-wide: other packages' tests may migrate
+		// The lock is database-wide: other packages' tests may migrate
 		// too, so the second try waits as long as a real start does.
 		waiter.migrateWait = defaultMigrateWait
 		must(t, "Migrate after the other", waiter.Migrate(ctx))
