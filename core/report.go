@@ -32,23 +32,24 @@ func (p *Provider) begin(ctx context.Context, r *http.Request) (context.Context,
 	}
 	call := storeCall{p: p, r: r}
 	if d, ok := ctx.Deadline(); !ok || time.Until(d) > p.timeout {
-		ctx, call.cancel = context.WithTimeout(ctx, p.timeout)
+		call.ctx = &storeContext{parent: ctx, deadline: time.Now().Add(p.timeout)}
+		ctx = call.ctx
 	}
 	return ctx, call
 }
 
 // storeCall is an entry point's use of the store, from begin to end.
 type storeCall struct {
-	p      *Provider
-	r      *http.Request
-	cancel context.CancelFunc // nil when the caller's context ends first
+	p   *Provider
+	r   *http.Request
+	ctx *storeContext // nil when the caller's context ends first
 }
 
 // end releases the context of the store calls and reports *err (the entry
 // point's result) when it is a 5xx.
 func (c storeCall) end(err *error) {
-	if c.cancel != nil {
-		c.cancel()
+	if c.ctx != nil {
+		c.ctx.stop()
 	}
 	c.p.report(c.r, *err)
 }

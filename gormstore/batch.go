@@ -68,14 +68,16 @@ func (b *nonceBatch) lead(ctx context.Context, c *nonceCall) {
 	b.queue = nil
 	b.mu.Unlock()
 
-	wctx := context.WithoutCancel(ctx)
-	if deadline, ok := ctx.Deadline(); ok {
+	wctx := ctx
+	if len(calls) > 1 {
+		// The others rely on this write: it keeps c's deadline but is
+		// not cancelled with c's context.
 		var cancel context.CancelFunc
-		wctx, cancel = context.WithDeadline(wctx, deadline)
-		defer cancel()
-	} else {
-		var cancel context.CancelFunc
-		wctx, cancel = context.WithTimeout(wctx, time.Minute)
+		if deadline, ok := ctx.Deadline(); ok {
+			wctx, cancel = context.WithDeadline(context.WithoutCancel(ctx), deadline)
+		} else {
+			wctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		}
 		defer cancel()
 	}
 	if err := b.write(wctx, calls); err != nil {

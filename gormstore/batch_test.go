@@ -119,28 +119,41 @@ func TestNonceBatch_Errors(t *testing.T) {
 	}
 }
 
-// A writer whose request goes away (its context cancelled mid-write)
-// still writes for the others: they do not fail with its cancellation.
+// A writer whose request goes away (its context cancelled) still writes
+// for the others of its batch: they do not fail with its cancellation. (A
+// write of one caller alone runs under that caller's context.)
 func TestNonceBatch_WriterCancelled(t *testing.T) {
 	release := make(chan struct{})
 	f := &fakeWrites{seen: map[string]bool{}, block: release}
 	b := &nonceBatch{write: f.write}
+	waitFor := func(cond func() bool) {
+		for {
+			b.mu.Lock()
+			ok := cond()
+			b.mu.Unlock()
+			if ok {
+				return
+			}
+			runtime.Gosched()
+		}
+	}
 	ctx, cancel := context.WithCancel(t.Context())
 	var wg sync.WaitGroup
-	wg.Go(func() { b.use(ctx, &NonceModel{Nonce: "writer"}) })
-	for {
-		b.mu.Lock()
-		w := b.writing
-		b.mu.Unlock()
-		if w {
-			break
-		}
-		runtime.Gosched()
-	}
+	wg.Go(func() { b.use(t.Context(), &NonceModel{Nonce: "first"}) }) // writes until release
+	waitFor(func() bool { return b.writing })
+	wg.Go(func() { b.use(ctx, &NonceModel{Nonce: "writer"}) }) // leads the next batch
+	waitFor(func() bool { return len(b.queue) == 1 })
+	var ok bool
+	var err error
+	wg.Go(func() { ok, _, err = b.use(t.Context(), &NonceModel{Nonce: "other"}) })
+	waitFor(func() bool { return len(b.queue) == 2 })
 	cancel()
 	close(release)
 	wg.Wait()
-	if ok, _, err := b.use(t.Context(), &NonceModel{Nonce: "writer"}); ok || err != nil {
-		t.Errorf("the writer's nonce again = %v, %v; want false, nil (it was written)", ok, err)
+	if !ok || err != nil {
+		t.Errorf("the other caller = %v, %v; want true, nil", ok, err)
+	}
+	if len(f.batches) != 2 || f.batches[1] != 2 {
+		t.Errorf("batches %v, want [1 2]", f.batches)
 	}
 }
