@@ -33,7 +33,8 @@ func Example() {
 	}
 
 	e := echo.New()
-	// POST /oauth/request_token and POST /oauth/access_token.
+	// POST /oauth/request_token and POST /oauth/access_token (core.Paths
+	// and core.AllowGET would change them).
 	echooauth.Register(e.Group("/oauth"), p)
 
 	// The consent page is the application's: show who asks for what...

@@ -34,7 +34,8 @@ func Example() {
 	}
 
 	r := gin.New()
-	// POST /oauth/request_token and POST /oauth/access_token.
+	// POST /oauth/request_token and POST /oauth/access_token (core.Paths
+	// and core.AllowGET would change them).
 	ginoauth.Register(r.Group("/oauth"), p)
 
 	// The consent page is the application's: show who asks for what...
