@@ -6,7 +6,9 @@
 //
 //   - Register mounts the temporary credential and token credential
 //     endpoints (POST /request_token and POST /access_token by default) on
-//     the *echo.Echo or any *echo.Group.
+//     the *echo.Echo or any *echo.Group, with core's route options, as
+//     they are: core.Paths for other paths, core.AllowGET to answer GET
+//     too (the routes of core.Provider.TokenRoutes).
 //   - Middleware authenticates protected routes with core's options, as
 //     they are: three-legged by default, core.TwoLegged for requests
 //     signed by a consumer alone, core.RequireScopes (403

@@ -15,14 +15,12 @@ import (
 
 // adapter is echooauth as the adapter suite (internal/flowtest, suite.go)
 // drives it: the cases are written there once, for Gin and Echo.
-func adapter() flowtest.Adapter[echooauth.RouteOption] {
-	return flowtest.Adapter[echooauth.RouteOption]{
-		AllowGET: echooauth.AllowGET,
-		Paths:    echooauth.Paths,
+func adapter() flowtest.Adapter {
+	return flowtest.Adapter{
 		Serve: func(p *core.Provider, routes ...flowtest.Route) http.Handler {
 			return serve(echo.New(), p, routes, nil)
 		},
-		Register: func(p *core.Provider, prefix string, opts ...echooauth.RouteOption) http.Handler {
+		Register: func(p *core.Provider, prefix string, opts ...core.RouteOption) http.Handler {
 			e := echo.New()
 			if prefix == "" {
 				echooauth.Register(e, p, opts...)
@@ -148,7 +146,7 @@ func TestGrantInContext(t *testing.T) { adapter().TestGrantInContext(t) }
 // c.FormValue still reads the form body the middleware verified.
 func TestMiddlewareKeepsFormBody(t *testing.T) { adapter().TestMiddlewareKeepsFormBody(t) }
 
-// Register: POST only by default, AllowGET, Paths, on a group or the Echo.
+// Register: POST only by default, core.AllowGET, core.Paths, on a group or the Echo.
 func TestRegister(t *testing.T) { adapter().TestRegister(t) }
 
 // ConsentRequest, Approve and Deny on a consent page.

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/go-oauth1/provider/core"
 	"github.com/go-oauth1/provider/core/memstore"
@@ -33,19 +35,31 @@ func Example() {
 	}
 
 	e := echo.New()
-	// POST /oauth/request_token and POST /oauth/access_token.
+	// POST /oauth/request_token and POST /oauth/access_token (core.Paths
+	// and core.AllowGET would change them).
 	echooauth.Register(e.Group("/oauth"), p)
 
-	// The consent page is the application's: show who asks for what...
+	// The consent page is the application's, behind Echo's CSRF
+	// middleware, which refuses a form that another site posts through
+	// the user's browser (Approve cannot tell one: see echooauth.Approve).
+	// Show who asks for what, in a form that carries oauth_token and
+	// c.Get("csrf") as csrf_token, on a page that is never framed...
+	csrf := middleware.CSRFWithConfig(middleware.CSRFConfig{
+		TokenLookup:    "form:csrf_token",
+		CookieHTTPOnly: true,
+		CookieSameSite: http.SameSiteStrictMode,
+	})
 	e.GET("/oauth/authorize", func(c echo.Context) error {
 		ar, err := echooauth.ConsentRequest(c, p)
 		if err != nil {
 			p.WriteError(c.Response(), err)
 			return nil
 		}
+		c.Response().Header().Set(echo.HeaderXFrameOptions, "DENY")
 		return c.String(http.StatusOK, fmt.Sprintf("%s asks for %v", ar.Consumer.Name, ar.Scopes))
-	})
-	// ...and finish with the user's answer: a redirect to the consumer's
+	}, csrf)
+	// ...and finish with the user's answer, once the middleware has
+	// checked the form's csrf_token: a redirect to the consumer's
 	// callback, or the verifier to copy for oob clients.
 	e.POST("/oauth/authorize", func(c echo.Context) error {
 		var d *core.Decision
@@ -65,7 +79,7 @@ func Example() {
 			return c.String(http.StatusOK, "Access denied.")
 		}
 		return c.String(http.StatusOK, "Your verifier: "+d.Verifier)
-	})
+	}, csrf)
 
 	// Protected routes: three-legged with scope read, and two-legged.
 	e.GET("/api/me", func(c echo.Context) error {
@@ -95,7 +109,17 @@ func Example() {
 	w = httptest.NewRecorder()
 	e.ServeHTTP(w, httptest.NewRequest("GET", "/api/me", nil))
 	fmt.Println(w.Code, w.Body)
+
+	// An approval that another site's page posts through the user's
+	// browser, which says so (Sec-Fetch-Site) and sends no CSRF token.
+	req = httptest.NewRequest("POST", "/oauth/authorize", strings.NewReader("oauth_token=stolen&action=approve"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	w = httptest.NewRecorder()
+	e.ServeHTTP(w, req)
+	fmt.Println(w.Code, w.Body)
 	// Output:
 	// 200 pong, Printer
 	// 400 oauth_parameters_absent=oauth_consumer_key%26oauth_signature_method%26oauth_signature%26oauth_timestamp%26oauth_nonce%26oauth_token&oauth_problem=parameter_absent&oauth_problem_advice=required+OAuth+parameters+are+missing
+	// 403 {"message":"cross-site request blocked by CSRF"}
 }

@@ -2,9 +2,11 @@ package ginoauth_test
 
 import (
 	"context"
+	"crypto/subtle"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -16,6 +18,20 @@ import (
 
 // currentUser stands in for the application's login session.
 func currentUser(c *gin.Context) string { return "alice" }
+
+// sessionCSRFToken stands in for the CSRF token kept in the user's login
+// session: random, made at login, and put by the consent page in its form
+// as the hidden field csrf_token.
+func sessionCSRFToken(c *gin.Context) string { return "token-of-alice's-session" }
+
+// checkCSRF reports whether a consent form carries the CSRF token of the
+// user's session, compared in constant time. A form that another site
+// posts through the user's browser comes with the user's cookies, but
+// without the token.
+func checkCSRF(c *gin.Context) bool {
+	want := sessionCSRFToken(c)
+	return want != "" && subtle.ConstantTimeCompare([]byte(c.PostForm("csrf_token")), []byte(want)) == 1
+}
 
 // A Gin service with the token endpoints, a consent page, a protected
 // three-legged route and a two-legged one. The end of the example signs
@@ -34,21 +50,31 @@ func Example() {
 	}
 
 	r := gin.New()
-	// POST /oauth/request_token and POST /oauth/access_token.
+	// POST /oauth/request_token and POST /oauth/access_token (core.Paths
+	// and core.AllowGET would change them).
 	ginoauth.Register(r.Group("/oauth"), p)
 
-	// The consent page is the application's: show who asks for what...
+	// The consent page is the application's: show who asks for what, in
+	// a form that carries oauth_token and the session's CSRF token, on a
+	// page that is never framed...
 	r.GET("/oauth/authorize", func(c *gin.Context) {
 		ar, err := ginoauth.ConsentRequest(c, p)
 		if err != nil {
 			p.WriteError(c.Writer, err)
 			return
 		}
+		c.Header("X-Frame-Options", "DENY")
 		c.String(http.StatusOK, "%s asks for %v", ar.Consumer.Name, ar.Scopes)
 	})
 	// ...and finish with the user's answer: a redirect to the consumer's
-	// callback, or the verifier to copy for oob clients.
+	// callback, or the verifier to copy for oob clients. Only for a form
+	// that the consent page gave this user: Approve cannot tell a forged
+	// one (see ginoauth.Approve).
 	r.POST("/oauth/authorize", func(c *gin.Context) {
+		if !checkCSRF(c) {
+			c.String(http.StatusForbidden, "Invalid CSRF token.")
+			return
+		}
 		var d *core.Decision
 		var err error
 		if c.PostForm("action") == "deny" {
@@ -95,7 +121,16 @@ func Example() {
 	w = httptest.NewRecorder()
 	r.ServeHTTP(w, httptest.NewRequest("GET", "/api/me", nil))
 	fmt.Println(w.Code, w.Body)
+
+	// An approval that another site's page posts through the user's
+	// browser: it has no CSRF token.
+	req = httptest.NewRequest("POST", "/oauth/authorize", strings.NewReader("oauth_token=stolen&action=approve"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	w = httptest.NewRecorder()
+	r.ServeHTTP(w, req)
+	fmt.Println(w.Code, w.Body)
 	// Output:
 	// 200 pong, Printer
 	// 400 oauth_parameters_absent=oauth_consumer_key%26oauth_signature_method%26oauth_signature%26oauth_timestamp%26oauth_nonce%26oauth_token&oauth_problem=parameter_absent&oauth_problem_advice=required+OAuth+parameters+are+missing
+	// 403 Invalid CSRF token.
 }

@@ -19,12 +19,10 @@ func TestMain(m *testing.M) {
 
 // adapter is ginoauth as the adapter suite (internal/flowtest, suite.go)
 // drives it: the cases are written there once, for Gin and Echo.
-func adapter() flowtest.Adapter[ginoauth.RouteOption] {
-	return flowtest.Adapter[ginoauth.RouteOption]{
-		AllowGET: ginoauth.AllowGET,
-		Paths:    ginoauth.Paths,
-		Serve:    serve,
-		Register: func(p *core.Provider, prefix string, opts ...ginoauth.RouteOption) http.Handler {
+func adapter() flowtest.Adapter {
+	return flowtest.Adapter{
+		Serve: serve,
+		Register: func(p *core.Provider, prefix string, opts ...core.RouteOption) http.Handler {
 			r := gin.New()
 			if prefix == "" {
 				ginoauth.Register(r, p, opts...)
@@ -119,7 +117,7 @@ func TestGrantInContext(t *testing.T) { adapter().TestGrantInContext(t) }
 // c.PostForm still reads the form body the middleware verified.
 func TestMiddlewareKeepsFormBody(t *testing.T) { adapter().TestMiddlewareKeepsFormBody(t) }
 
-// Register: POST only by default, AllowGET, Paths, on a group or the engine.
+// Register: POST only by default, core.AllowGET, core.Paths, on a group or the engine.
 func TestRegister(t *testing.T) { adapter().TestRegister(t) }
 
 // ConsentRequest, Approve and Deny on a consent page.

@@ -16,48 +16,16 @@ type Routes interface {
 	Add(method, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) echo.RouteInfo
 }
 
-// RouteOption configures Register.
-type RouteOption func(*routeConfig)
-
-type routeConfig struct {
-	requestToken, accessToken string
-	allowGET                  bool
-}
-
-// Paths replaces the default paths, "/request_token" and "/access_token",
-// relative to the routes passed to Register. An empty path keeps its default.
-func Paths(requestToken, accessToken string) RouteOption {
-	return func(c *routeConfig) {
-		if requestToken != "" {
-			c.requestToken = requestToken
-		}
-		if accessToken != "" {
-			c.accessToken = accessToken
-		}
-	}
-}
-
-// AllowGET also answers GET on both token endpoints (the OAuth parameters
-// then come in the Authorization header or the query). By default only POST
-// is routed.
-func AllowGET() RouteOption { return func(c *routeConfig) { c.allowGET = true } }
-
 // Register mounts p's temporary credential (POST /request_token) and token
 // credential (POST /access_token) endpoints on r, which may be the *echo.Echo
 // or any *echo.Group: Register(e.Group("/oauth"), p) serves
-// /oauth/request_token and /oauth/access_token. Like Echo's own Add, it
+// /oauth/request_token and /oauth/access_token. opts are core's, as
+// core.Provider.TokenRoutes takes them: core.Paths for other paths,
+// core.AllowGET to answer GET too. Like Echo's own Add, it
 // panics when the router refuses a route.
-func Register(r Routes, p *core.Provider, opts ...RouteOption) {
-	c := routeConfig{requestToken: "/request_token", accessToken: "/access_token"}
-	for _, o := range opts {
-		o(&c)
-	}
-	rt, at := echo.WrapHandler(p.RequestTokenHandler()), echo.WrapHandler(p.AccessTokenHandler())
-	r.Add(http.MethodPost, c.requestToken, rt)
-	r.Add(http.MethodPost, c.accessToken, at)
-	if c.allowGET {
-		r.Add(http.MethodGet, c.requestToken, rt)
-		r.Add(http.MethodGet, c.accessToken, at)
+func Register(r Routes, p *core.Provider, opts ...core.RouteOption) {
+	for _, rt := range p.TokenRoutes(opts...) {
+		r.Add(rt.Method, rt.Path, echo.WrapHandler(rt.Handler))
 	}
 }
 

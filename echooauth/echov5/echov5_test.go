@@ -18,14 +18,12 @@ import (
 
 // adapter is echov5 as the adapter suite (internal/flowtest, suite.go)
 // drives it: the cases are written there once, for Gin, Echo v4 and v5.
-func adapter() flowtest.Adapter[echov5.RouteOption] {
-	return flowtest.Adapter[echov5.RouteOption]{
-		AllowGET: echov5.AllowGET,
-		Paths:    echov5.Paths,
+func adapter() flowtest.Adapter {
+	return flowtest.Adapter{
 		Serve: func(p *core.Provider, routes ...flowtest.Route) http.Handler {
 			return serve(echo.New(), p, routes, nil)
 		},
-		Register: func(p *core.Provider, prefix string, opts ...echov5.RouteOption) http.Handler {
+		Register: func(p *core.Provider, prefix string, opts ...core.RouteOption) http.Handler {
 			e := echo.New()
 			if prefix == "" {
 				echov5.Register(e, p, opts...)
@@ -204,7 +202,7 @@ func TestGrantInContext(t *testing.T) { adapter().TestGrantInContext(t) }
 // c.FormValue still reads the form body the middleware verified.
 func TestMiddlewareKeepsFormBody(t *testing.T) { adapter().TestMiddlewareKeepsFormBody(t) }
 
-// Register: POST only by default, AllowGET, Paths, on a group or the Echo.
+// Register: POST only by default, core.AllowGET, core.Paths, on a group or the Echo.
 func TestRegister(t *testing.T) { adapter().TestRegister(t) }
 
 // ConsentRequest, Approve and Deny on a consent page.

@@ -14,24 +14,21 @@ import (
 	"github.com/go-oauth1/provider/core/oauthtest"
 )
 
-// Adapter is a framework adapter (ginoauth, echooauth) as the adapter
-// suite drives it: the routers the suite's tests need, built with the
-// framework. RO is the adapter's RouteOption type. Each adapter's tests
-// fill one in and call its Test methods (suite.go), which hold the cases,
-// written once for every framework.
-type Adapter[RO any] struct {
-	// Register's options.
-	AllowGET func() RO
-	Paths    func(requestToken, accessToken string) RO
-
+// Adapter is a framework adapter (ginoauth, echooauth, echov5) as the
+// adapter suite drives it: the routers the suite's tests need, built with
+// the framework. Each adapter's tests fill one in and call its Test
+// methods (suite.go), which hold the cases, written once for every
+// framework.
+type Adapter struct {
 	// Serve returns a new router that serves routes with p.
 	Serve func(p *core.Provider, routes ...Route) http.Handler
 	// Register returns a new router with the adapter's Register(group, p,
-	// opts...): on the router's group at prefix, or on the router itself
-	// when prefix is empty.
-	Register func(p *core.Provider, prefix string, opts ...RO) http.Handler
+	// opts...), opts being core's route options (core.Paths,
+	// core.AllowGET): on the router's group at prefix, or on the router
+	// itself when prefix is empty.
+	Register func(p *core.Provider, prefix string, opts ...core.RouteOption) http.Handler
 	// NotRouted is the status of a request whose method is not routed on a
-	// path that is: 404 on Gin, 405 on Echo.
+	// path that is: 404 on Gin, 405 on Echo and net/http.
 	NotRouted int
 }
 

@@ -11,10 +11,11 @@
 // clock and seeded randomness the transcripts of all mounts must be
 // identical, byte for byte.
 //
-// Adapter is the adapter suite: ginoauth's and echooauth's tests describe
-// their adapter in one Adapter value (option constructors, and how to
-// build a router with it) and run its Test methods, which hold the cases,
-// written once: Middleware's options, errors byte for byte core's, the
-// grant in the context, the form body kept, Register's routes and the
-// consent helpers, each on a NewFixture.
+// Adapter is the adapter suite: ginoauth's, echooauth's and echov5's tests
+// describe their adapter in one Adapter value (how to build a router with
+// it) and run its Test methods, which hold the cases, written once:
+// Middleware's options, errors byte for byte core's, the grant in the
+// context, the form body kept, Register's routes (also run on net/http,
+// with core.Provider.TokenRoutes on an http.ServeMux) and the consent
+// helpers, each on a NewFixture.
 package flowtest

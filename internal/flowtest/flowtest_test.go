@@ -41,6 +41,22 @@ func TestMountsAgree(t *testing.T) {
 	}
 }
 
+// TestRegisterNetHTTP runs the adapter suite's Register cases on net/http:
+// core.Provider.TokenRoutes on an http.ServeMux, as its doc shows, which
+// answers 405 to a method it does not route.
+func TestRegisterNetHTTP(t *testing.T) {
+	flowtest.Adapter{
+		Register: func(p *core.Provider, prefix string, opts ...core.RouteOption) http.Handler {
+			mux := http.NewServeMux()
+			for _, rt := range p.TokenRoutes(opts...) {
+				mux.Handle(rt.Method+" "+prefix+rt.Path, rt.Handler)
+			}
+			return mux
+		},
+		NotRouted: http.StatusMethodNotAllowed,
+	}.TestRegister(t)
+}
+
 // TestRunIsDeterministic checks that two runs on one mount agree, so that
 // a difference between mounts is the mounts' doing.
 func TestRunIsDeterministic(t *testing.T) {

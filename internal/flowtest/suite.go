@@ -41,7 +41,7 @@ func whoami(c Ctx) {
 // by default, TwoLegged, RequireScopes and Optional; the grant the handler
 // sees (through GrantFrom), the error answers, and that the handler runs
 // exactly when the answer is a success.
-func (a Adapter[RO]) TestMiddleware(t *testing.T) {
+func (a Adapter) TestMiddleware(t *testing.T) {
 	f := NewFixture(t)
 	tests := []struct {
 		name    string
@@ -74,7 +74,7 @@ func (a Adapter[RO]) TestMiddleware(t *testing.T) {
 // settings, of the adapters that have them (Echo's): an ErrorHandler
 // answers every refusal, core's options still apply, and a Skipper lets
 // requests through unchecked.
-func (a Adapter[RO]) TestMiddlewareWithConfig(t *testing.T) {
+func (a Adapter) TestMiddlewareWithConfig(t *testing.T) {
 	f := NewFixture(t)
 	teapot := func(err error) (int, string) {
 		return http.StatusTeapot, "custom: " + core.AsError(err).Problem
@@ -109,7 +109,7 @@ func (a Adapter[RO]) TestMiddlewareWithConfig(t *testing.T) {
 // signed with token ("" two-legged, "-" unsigned), and checks the answer:
 // its status, its oauth_problem when problem is set and else its body, and
 // that the handler ran exactly when the answer is a success.
-func (a Adapter[RO]) checkRoute(t *testing.T, f *Fixture, rt Route, target, token string, status int, body, problem string) {
+func (a Adapter) checkRoute(t *testing.T, f *Fixture, rt Route, target, token string, status int, body, problem string) {
 	t.Helper()
 	reached := false
 	rt.Handle = func(c Ctx) { reached = true; whoami(c) }
@@ -136,7 +136,7 @@ func (a Adapter[RO]) checkRoute(t *testing.T, f *Fixture, rt Route, target, toke
 
 // TestErrorsAreCores checks that Middleware's error answers (status,
 // headers, body) are byte for byte those of core's own middleware.
-func (a Adapter[RO]) TestErrorsAreCores(t *testing.T) {
+func (a Adapter) TestErrorsAreCores(t *testing.T) {
 	f := NewFixture(t)
 	ok := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	tests := []struct {
@@ -189,7 +189,7 @@ func equalHeader(a, b http.Header) bool {
 // net/http handler behind Middleware (core.FromContext) and the
 // framework's handler (GrantFrom), and that there is none on a route
 // without Middleware.
-func (a Adapter[RO]) TestGrantInContext(t *testing.T) {
+func (a Adapter) TestGrantInContext(t *testing.T) {
 	f := NewFixture(t)
 	read := []core.AuthOption{core.RequireScopes("read")}
 	plain := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -218,7 +218,7 @@ func (a Adapter[RO]) TestGrantInContext(t *testing.T) {
 
 // TestMiddlewareKeepsFormBody checks that a handler still reads the form
 // body the middleware verified.
-func (a Adapter[RO]) TestMiddlewareKeepsFormBody(t *testing.T) {
+func (a Adapter) TestMiddlewareKeepsFormBody(t *testing.T) {
 	f := NewFixture(t)
 	h := a.Serve(f.Provider, Route{Method: "POST", Path: "/notes", Options: []core.AuthOption{core.RequireScopes("write")},
 		Handle: func(c Ctx) { c.String(http.StatusCreated, c.Form("text")) }})
@@ -234,15 +234,15 @@ func (a Adapter[RO]) TestMiddlewareKeepsFormBody(t *testing.T) {
 	}
 }
 
-// TestRegister checks Register's routes: POST by default, AllowGET,
-// Paths, and Register on the router itself.
-func (a Adapter[RO]) TestRegister(t *testing.T) {
+// TestRegister checks Register's routes: POST by default, core.AllowGET,
+// core.Paths, and Register on the router itself.
+func (a Adapter) TestRegister(t *testing.T) {
 	f := NewFixture(t)
 	cb := oauthtest.Param{Key: "oauth_callback", Value: core.OOB}
 	tests := []struct {
 		name   string
 		prefix string
-		opts   []RO
+		opts   []core.RouteOption
 		method string
 		path   string
 		status int
@@ -250,12 +250,12 @@ func (a Adapter[RO]) TestRegister(t *testing.T) {
 		{"default request_token", "/oauth", nil, "POST", "/oauth/request_token", 200},
 		{"default access_token", "/oauth", nil, "POST", "/oauth/access_token", 400}, // reached: no verifier
 		{"GET not routed", "/oauth", nil, "GET", "/oauth/request_token", a.NotRouted},
-		{"GET allowed", "/oauth", []RO{a.AllowGET()}, "GET", "/oauth/request_token", 200},
-		{"GET allowed access_token", "/oauth", []RO{a.AllowGET()}, "GET", "/oauth/access_token", 400},
-		{"custom paths", "/oauth", []RO{a.Paths("/initiate", "/token")}, "POST", "/oauth/initiate", 200},
-		{"custom paths token", "/oauth", []RO{a.Paths("/initiate", "/token")}, "POST", "/oauth/token", 400},
-		{"custom paths replace defaults", "/oauth", []RO{a.Paths("/initiate", "/token")}, "POST", "/oauth/request_token", 404},
-		{"empty path keeps default", "/oauth", []RO{a.Paths("", "/token")}, "POST", "/oauth/request_token", 200},
+		{"GET allowed", "/oauth", []core.RouteOption{core.AllowGET()}, "GET", "/oauth/request_token", 200},
+		{"GET allowed access_token", "/oauth", []core.RouteOption{core.AllowGET()}, "GET", "/oauth/access_token", 400},
+		{"custom paths", "/oauth", []core.RouteOption{core.Paths("/initiate", "/token")}, "POST", "/oauth/initiate", 200},
+		{"custom paths token", "/oauth", []core.RouteOption{core.Paths("/initiate", "/token")}, "POST", "/oauth/token", 400},
+		{"custom paths replace defaults", "/oauth", []core.RouteOption{core.Paths("/initiate", "/token")}, "POST", "/oauth/request_token", 404},
+		{"empty path keeps default", "/oauth", []core.RouteOption{core.Paths("", "/token")}, "POST", "/oauth/request_token", 200},
 		{"on the router itself", "", nil, "POST", "/request_token", 200},
 	}
 	for _, tt := range tests {
@@ -322,7 +322,7 @@ func consentPage() []Route {
 // TestConsent checks the consent helpers, ConsentRequest, Approve and Deny,
 // on a consent page: what the page shows, redirects to the callback and
 // oob answers, approval once only, and unknown tokens.
-func (a Adapter[RO]) TestConsent(t *testing.T) {
+func (a Adapter) TestConsent(t *testing.T) {
 	f := NewFixture(t)
 	tokens := a.Register(f.Provider, "")
 	requestToken := func(t *testing.T, callback string) string {
@@ -427,7 +427,7 @@ func (s *brokenStore) GetRequestToken(ctx context.Context, token string) (*core.
 // TestServerErrors checks that a store failure behind Register's
 // endpoints, Middleware and the consent helpers is a 500 whose cause
 // reaches core.Config.OnServerError once, with the request.
-func (a Adapter[RO]) TestServerErrors(t *testing.T) {
+func (a Adapter) TestServerErrors(t *testing.T) {
 	store := &brokenStore{Store: memstore.New()}
 	var mu sync.Mutex
 	var got []string // "METHOD path: cause"
