@@ -3,7 +3,6 @@ package demo
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/go-oauth1/provider/core"
@@ -130,13 +129,8 @@ func writeConsumerError(w http.ResponseWriter, err error) {
 // confirmation of a deletion just made. Without a session: 303 to the
 // login form.
 func (a *App) ConsumersPage(w http.ResponseWriter, r *http.Request) {
-	sess, ok, err := a.userSession(r)
-	if err != nil {
-		a.serverError(w, r, "check session", err)
-		return
-	}
+	sess, ok := a.pageSession(w, r)
 	if !ok {
-		redirect(w, "/login?next="+url.QueryEscape(r.URL.Path), http.StatusSeeOther)
 		return
 	}
 	list, err := a.Provider.OwnedConsumers(core.RequestContext(r), sess.User)
@@ -197,24 +191,11 @@ func (a *App) RotateConsumerForm(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// consumerForm checks a form posted from /account/consumers: same origin,
-// a logged-in user (401 with the login form otherwise), its CSRF token
-// (403) and a consumer_key (400). ok is false when it answered.
+// consumerForm checks a form posted from /account/consumers (see
+// formSession) and its consumer_key (400). ok is false when it answered.
 func (a *App) consumerForm(w http.ResponseWriter, r *http.Request) (sess *Session, key string, ok bool) {
-	if !a.readPostedForm(w, r) {
-		return nil, "", false
-	}
-	sess, ok, err := a.userSession(r)
-	if err != nil {
-		a.serverError(w, r, "check session", err)
-		return nil, "", false
-	}
+	sess, ok = a.formSession(w, r, "/account/consumers")
 	if !ok {
-		a.loginForm(w, r, http.StatusUnauthorized, &Page{Error: "Please log in first.", Next: "/account/consumers"})
-		return nil, "", false
-	}
-	if !a.Sessions.CheckCSRF(sess, r.PostFormValue("csrf_token")) {
-		a.forbidden(w)
 		return nil, "", false
 	}
 	key = r.PostFormValue("consumer_key")

@@ -271,13 +271,8 @@ func (a *App) AuthorizeDecision(w http.ResponseWriter, r *http.Request) {
 // authorized, each with a revoke button, under the confirmation of a
 // revocation just made. Without a session: 303 to the login form.
 func (a *App) Apps(w http.ResponseWriter, r *http.Request) {
-	sess, ok, err := a.userSession(r)
-	if err != nil {
-		a.serverError(w, r, "check session", err)
-		return
-	}
+	sess, ok := a.pageSession(w, r)
 	if !ok {
-		redirect(w, "/login?next="+url.QueryEscape(r.URL.Path), http.StatusSeeOther)
 		return
 	}
 	apps, err := a.Provider.AuthorizedApps(core.RequestContext(r), sess.User)
@@ -307,20 +302,8 @@ func (a *App) Apps(w http.ResponseWriter, r *http.Request) {
 // consumer (they stop working at once) and answers 303 to /account/apps,
 // which confirms it.
 func (a *App) RevokeApp(w http.ResponseWriter, r *http.Request) {
-	if !a.readPostedForm(w, r) {
-		return
-	}
-	sess, ok, err := a.userSession(r)
-	if err != nil {
-		a.serverError(w, r, "check session", err)
-		return
-	}
+	sess, ok := a.formSession(w, r, DefaultNext)
 	if !ok {
-		a.loginForm(w, r, http.StatusUnauthorized, &Page{Error: "Please log in first.", Next: DefaultNext})
-		return
-	}
-	if !a.Sessions.CheckCSRF(sess, r.PostFormValue("csrf_token")) {
-		a.forbidden(w)
 		return
 	}
 	key := r.PostFormValue("consumer_key")
@@ -328,7 +311,7 @@ func (a *App) RevokeApp(w http.ResponseWriter, r *http.Request) {
 		a.errorPage(w, http.StatusBadRequest, "Which application?", "The form did not say which application to revoke. Go back to Your apps and press Revoke beside it.")
 		return
 	}
-	err = a.Provider.RevokeApp(core.RequestContext(r), sess.User, key)
+	err := a.Provider.RevokeApp(core.RequestContext(r), sess.User, key)
 	if errors.Is(err, core.ErrNotFound) {
 		a.errorPage(w, http.StatusNotFound, "Not found", "You have not authorized that application.")
 		return
@@ -357,6 +340,47 @@ func (a *App) consumerName(r *http.Request, key string) string {
 // Index is GET /: 303 to the account page.
 func (a *App) Index(w http.ResponseWriter, r *http.Request) {
 	redirect(w, DefaultNext, http.StatusSeeOther)
+}
+
+// pageSession returns the session of the user logged in to open an
+// account page (see userSession). Without one it answers 303 to the login
+// form, which comes back to the page; ok is false when it answered.
+func (a *App) pageSession(w http.ResponseWriter, r *http.Request) (sess *Session, ok bool) {
+	sess, ok, err := a.userSession(r)
+	if err != nil {
+		a.serverError(w, r, "check session", err)
+		return nil, false
+	}
+	if !ok {
+		redirect(w, "/login?next="+url.QueryEscape(r.URL.Path), http.StatusSeeOther)
+		return nil, false
+	}
+	return sess, true
+}
+
+// formSession checks a form posted from an account page, in this order,
+// before the handler reads anything else: same origin (403) and readable
+// (400; see readPostedForm), sent by a logged-in user (otherwise the login
+// form, 401, which comes back to next) with that session's csrf_token
+// (403). It returns the session; ok is false when it answered.
+func (a *App) formSession(w http.ResponseWriter, r *http.Request, next string) (sess *Session, ok bool) {
+	if !a.readPostedForm(w, r) {
+		return nil, false
+	}
+	sess, ok, err := a.userSession(r)
+	if err != nil {
+		a.serverError(w, r, "check session", err)
+		return nil, false
+	}
+	if !ok {
+		a.loginForm(w, r, http.StatusUnauthorized, &Page{Error: "Please log in first.", Next: next})
+		return nil, false
+	}
+	if !a.Sessions.CheckCSRF(sess, r.PostFormValue("csrf_token")) {
+		a.forbidden(w)
+		return nil, false
+	}
+	return sess, true
 }
 
 // readPostedForm refuses a cross-origin POST (403) and parses the form
