@@ -32,9 +32,11 @@
 // is the checklist above, one function a step; tokenstate.go says what
 // each state of a token answers, and scopes.go every scope rule;
 // authenticate.go is Authenticate and Middleware, endpoints.go the two
-// token endpoints, consent.go the user's approval; consumers.go registers
+// token endpoints and routes.go their routes (TokenRoutes, which every
+// adapter's Register mounts), consent.go the user's approval; consumers.go registers
 // consumers and revokes their tokens; errors.go is the one error type and
-// its renderer. The encoding, base string and signature methods of RFC
+// its renderer; report.go and deadline.go bound and report the store
+// calls of one request. The encoding, base string and signature methods of RFC
 // 5849, which decide nothing, are in core/internal/rfc5849.
 //
 // # Errors

@@ -26,8 +26,9 @@ import (
 // fixture's records, the token life cycle's fixtures, and the checks of
 // an answer. The test client that signs requests is in client_test.go.
 // Every other file holds the tests of one rule, named for the source file
-// that implements it; vectors_test.go, rfc_test.go and fuzz_test.go check
-// every rule against the RFC's examples and arbitrary input.
+// that implements it; vectors_test.go and rfc_test.go check every rule
+// against the RFC's examples, fuzz_test.go the protocol values against
+// arbitrary input (the parsers' fuzz targets are in internal/rfc5849).
 
 // t0 is the fixed clock of these tests; the default window around it is
 // [t0-300, t0+300].

@@ -773,7 +773,7 @@ func TestParseAuthorizationHeaderNames(t *testing.T) {
 
 // TestBaseStringURIPercentHost checks that a host holding "%25" does not give
 // a base string URI that is not a URI (found by FuzzBaseStringURI; corpus
-// testdata/fuzz/FuzzBaseStringURI/percent_in_host).
+// internal/rfc5849/testdata/fuzz/FuzzBaseStringURI/percent_in_host).
 func TestBaseStringURIPercentHost(t *testing.T) {
 	for _, in := range []string{"http://%25", "http://a%25b/", "http://a%250/x"} {
 		u, err := rfc5849.BaseStringURI(in)

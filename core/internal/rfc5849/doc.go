@@ -5,8 +5,8 @@
 // SHA-256 and SHA-512 variants). It decides nothing: which parameters a
 // request carries, in what order they are checked and what a failure
 // answers are core's. Each function is named for its step of the RFC and
-// checked by the RFC's golden vectors (core/vectors_test.go) and fuzz
-// targets (core/fuzz_test.go).
+// checked by the RFC's golden vectors (core/vectors_test.go) and by the
+// fuzz targets beside it (fuzz_test.go).
 //
 // It is internal: core verifies with it, and core/oauthtest signs with it,
 // so a test client and the provider cannot drift apart.
