@@ -17,7 +17,8 @@ import (
 // arrive while it writes queue up, and when it is done the first of them
 // writes the whole queue, and so on. A caller waits for at most one write
 // before its own, and each write is bounded by its writer's context
-// deadline (not cancelled with it: the others rely on the write).
+// deadline; a write for others too is not cancelled with the writer's
+// context (they rely on it), a write of the writer's nonce alone is.
 type nonceBatch struct {
 	// write records the nonces of calls, in one statement, and sets each
 	// call's inserted and gen; or returns the error of them all.
