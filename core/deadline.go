@@ -8,8 +8,8 @@ import (
 
 // storeContext is the context of one entry point's store calls: the
 // caller's context with the store deadline (Config.StoreTimeout). Its
-// timer starts the first time a store asks how to wait (Done, Err or
-// Value): then it is an ordinary context.WithDeadline, created once and
+// timer starts the first time a store asks how to wait (Done or Value):
+// then it is an ordinary context.WithDeadline, created once and
 // shared by the entry point's calls. A store that never waits, like
 // memstore, costs no timer (a timer per request was about a sixth of
 // what Authenticate cost on memstore). Value starts it too, so that contexts
@@ -26,8 +26,29 @@ type storeContext struct {
 
 func (c *storeContext) Deadline() (time.Time, bool) { return c.deadline, true }
 func (c *storeContext) Done() <-chan struct{}       { return c.started().Done() }
-func (c *storeContext) Err() error                  { return c.started().Err() }
 func (c *storeContext) Value(key any) any           { return c.started().Value(key) }
+
+// Err answers as the deadline context would, without starting its timer
+// when no store has asked for it yet: the parent's error, Canceled after
+// stop, DeadlineExceeded once the deadline has passed.
+func (c *storeContext) Err() error {
+	c.mu.Lock()
+	timed, ended := c.timed, c.ended
+	c.mu.Unlock()
+	switch {
+	case timed != nil:
+		return timed.Err()
+	case ended:
+		return context.Canceled
+	}
+	if err := c.parent.Err(); err != nil {
+		return err
+	}
+	if !time.Now().Before(c.deadline) {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
 
 // started returns the deadline context, creating it on first use; after
 // stop it is one already canceled.

@@ -69,3 +69,41 @@ func TestStoreContext(t *testing.T) {
 		})
 	}
 }
+
+// TestStoreContextErr: Err answers without starting the timer, as the
+// deadline context would.
+func TestStoreContextErr(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		use     func(c *storeContext, cancel context.CancelFunc)
+		wantErr error
+	}{
+		{"running", func(*storeContext, context.CancelFunc) {}, nil},
+		{"parent canceled", func(_ *storeContext, cancel context.CancelFunc) { cancel() }, context.Canceled},
+		{"stopped", func(c *storeContext, _ context.CancelFunc) { c.stop() }, context.Canceled},
+		{"deadline passed", func(c *storeContext, _ context.CancelFunc) { c.deadline = time.Now().Add(-time.Millisecond) }, context.DeadlineExceeded},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			parent, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			c := &storeContext{parent: parent, deadline: time.Now().Add(time.Minute)}
+			tc.use(c, cancel)
+			if err := c.Err(); !errors.Is(err, tc.wantErr) {
+				t.Errorf("Err = %v, want %v", err, tc.wantErr)
+			}
+			if c.timed != nil {
+				t.Error("Err started the timer")
+			}
+			select { // the context that Done starts now agrees
+			case <-c.Done():
+				if tc.wantErr == nil {
+					t.Error("Done is closed, want open")
+				}
+			default:
+				if tc.wantErr != nil {
+					t.Error("Done is open, want closed")
+				}
+			}
+		})
+	}
+}
