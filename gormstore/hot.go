@@ -3,6 +3,7 @@ package gormstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strconv"
@@ -11,6 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 	"gorm.io/gorm/schema"
 )
@@ -264,25 +267,23 @@ func writeNonces(ctx context.Context, stmt *statement, calls []*nonceCall) error
 		consumers, tokens = append(consumers, c.m.ConsumerKey), append(tokens, c.m.Token)
 		times, values = append(times, c.m.Timestamp), append(values, c.m.Nonce)
 	}
-	rows, err := stmt.rows(ctx, []any{consumers, tokens, times, values})
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
 	var gen int64
-	for rows.Next() {
-		var m NonceModel
-		var g sql.Null[int64]
-		if err := rows.Scan(orNull(&m.ConsumerKey), orNull(&m.Token), orNull(&m.Timestamp), orNull(&m.Nonce), &g); err != nil {
-			return err
+	err := stmt.read(ctx, []any{consumers, tokens, times, values}, func(rows rowScanner) error {
+		for rows.Next() {
+			var m NonceModel
+			var g sql.Null[int64]
+			if err := rows.Scan(orNull(&m.ConsumerKey), orNull(&m.Token), orNull(&m.Timestamp), orNull(&m.Nonce), &g); err != nil {
+				return err
+			}
+			if g.Valid {
+				gen = g.V
+			} else if c := first[keyOf(&m)]; c != nil {
+				c.inserted = true
+			}
 		}
-		if g.Valid {
-			gen = g.V
-		} else if c := first[keyOf(&m)]; c != nil {
-			c.inserted = true
-		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	for _, c := range calls {
@@ -333,13 +334,15 @@ type statement struct {
 	db      *sql.DB
 	query   string
 	prepare bool
+	native  bool // db's driver is pgx's: see readNative
 
 	mu   sync.Mutex // held while preparing
 	stmt atomic.Pointer[sql.Stmt]
 }
 
 func newStatement(db *sql.DB, prepare bool, query string) *statement {
-	return &statement{db: db, query: query, prepare: prepare}
+	_, native := db.Driver().(*stdlib.Driver)
+	return &statement{db: db, query: query, prepare: prepare, native: native}
 }
 
 // prepared returns the *sql.Stmt, preparing it on the first call.
@@ -360,36 +363,98 @@ func (s *statement) prepared(ctx context.Context) (*sql.Stmt, error) {
 	return st, nil
 }
 
-// queryRow runs the query with args and scans its row into dest. It
-// reports false, and no error, when there was no row.
-func (s *statement) queryRow(ctx context.Context, args, dest []any) (bool, error) {
-	var row *sql.Row
-	if s.prepare {
-		st, err := s.prepared(ctx)
-		if err != nil {
-			return false, err
+// queryRow runs the query with args and scans its first row into dest.
+// It reports false, and no error, when there was no row.
+func (s *statement) queryRow(ctx context.Context, args, dest []any) (found bool, err error) {
+	err = s.read(ctx, args, func(rows rowScanner) error {
+		if !rows.Next() {
+			return nil
 		}
-		row = st.QueryRowContext(ctx, args...)
-	} else {
-		row = s.db.QueryRowContext(ctx, s.query, args...)
-	}
-	err := row.Scan(dest...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	return err == nil, err
+		found = true
+		return rows.Scan(dest...)
+	})
+	return found && err == nil, err
 }
 
-// rows runs the statement with args and returns its rows.
-func (s *statement) rows(ctx context.Context, args []any) (*sql.Rows, error) {
-	if !s.prepare {
-		return s.db.QueryContext(ctx, s.query, args...)
+// rowScanner is what read reads rows through: *sql.Rows and pgx.Rows
+// both are one.
+type rowScanner interface {
+	Next() bool
+	Scan(dest ...any) error
+}
+
+// read runs the statement with args and reads its rows with read; the
+// error is read's, or the query's.
+func (s *statement) read(ctx context.Context, args []any, read func(rowScanner) error) error {
+	if s.native {
+		return s.readNative(ctx, args, read)
 	}
-	st, err := s.prepared(ctx)
+	var rows *sql.Rows
+	var err error
+	if s.prepare {
+		var st *sql.Stmt
+		if st, err = s.prepared(ctx); err != nil {
+			return err
+		}
+		rows, err = st.QueryContext(ctx, args...)
+	} else {
+		rows, err = s.db.QueryContext(ctx, s.query, args...)
+	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return st.QueryContext(ctx, args...)
+	defer rows.Close()
+	if err := read(rows); err != nil {
+		return err
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	return rows.Err()
+}
+
+// readNative is read on the *pgx.Conn of one of db's connections, for
+// db's whose driver is pgx. database/sql's QueryContext starts a goroutine
+// for each query whose context can end, to close its rows when it does;
+// on two busy cores waking it cost about a tenth of a statement's time
+// (gormstore's BenchmarkAuthenticate_PostgreSQL, the demo's load
+// benchmark). pgx honours the context without one. As database/sql does,
+// it tries another connection when pgx finds one unusable before sending
+// anything; a connection pgx closed is dropped by the pool when it comes
+// back (stdlib.Conn.ResetSession).
+func (s *statement) readNative(ctx context.Context, args []any, read func(rowScanner) error) error {
+	var err error
+	for range 3 {
+		if err = s.readOnce(ctx, args, read); !errors.Is(err, driver.ErrBadConn) {
+			return err
+		}
+	}
+	return err
+}
+
+// readOnce is readNative on one connection; driver.ErrBadConn: try another.
+func (s *statement) readOnce(ctx context.Context, args []any, read func(rowScanner) error) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		pc := dc.(*stdlib.Conn).Conn()
+		rows, err := pc.Query(ctx, s.query, args...)
+		if err != nil {
+			if pgconn.SafeToRetry(err) {
+				return fmt.Errorf("%w: %w", driver.ErrBadConn, err) // the pool drops it
+			}
+			return err
+		}
+		defer rows.Close()
+		if err := read(rows); err != nil {
+			return err
+		}
+		rows.Close()
+		return rows.Err()
+	})
 }
 
 // exec runs the statement with args.

@@ -107,3 +107,18 @@ func TestNamingStrategy(t *testing.T) {
 		}
 	})
 }
+
+// On PostgreSQL through pgx the fixed SQL runs on pgx's own connections
+// (see readNative), on the other backends through database/sql; both
+// keep the whole contract (storetest, on every backend).
+func TestNativeOnPgx(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, d *testDatabase) {
+		h := newTestStore(t, d).hot
+		want := d.backend == "postgres"
+		for name, st := range map[string]*statement{"consumer": h.consumer, "access token": h.accessToken, "nonce": h.nonce, "generation": h.generation} {
+			if st.native != want {
+				t.Errorf("%s statement: native = %v, want %v", name, st.native, want)
+			}
+		}
+	})
+}
