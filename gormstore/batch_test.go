@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+
+	"github.com/go-oauth1/provider/core"
 )
 
 // fakeWrites is a nonceBatch write function over a map: it records each
@@ -155,5 +157,29 @@ func TestNonceBatch_WriterCancelled(t *testing.T) {
 	}
 	if len(f.batches) != 2 || f.batches[1] != 2 {
 		t.Errorf("batches %v, want [1 2]", f.batches)
+	}
+}
+
+// PostgreSQL's batch statement, on a real database: of a batch, the new
+// nonces are inserted and get the generation as of the write; a repeat
+// within the batch and a nonce recorded before are not.
+func TestNonceBatch_PostgreSQL(t *testing.T) {
+	s := newTestStore(t, newPostgres(t))
+	ctx := t.Context()
+	seedProvider(t, s)
+	before, err := s.UseNonceGeneration(ctx, testNonce("recorded"))
+	must(t, "UseNonceGeneration", err)
+	must(t, "RevokeAccessToken", s.RevokeAccessToken(ctx, "at")) // moves the generation
+
+	model := func(nonce string) *NonceModel { m := nonceModel(testNonce(nonce)); return &m }
+	calls := []*nonceCall{{m: model("a")}, {m: model("b")}, {m: model("a")}, {m: model("recorded")}}
+	must(t, "write", s.hot.batch.write(ctx, calls))
+	for i, want := range []bool{true, true, false, false} {
+		if c := calls[i]; c.inserted != want || want && c.gen <= before {
+			t.Errorf("call %d (%s): inserted %v, generation %d; want inserted %v, generation after %d", i, c.m.Nonce, c.inserted, c.gen, want, before)
+		}
+	}
+	if _, err := s.UseNonceGeneration(ctx, testNonce("b")); !errors.Is(err, core.ErrNonceUsed) {
+		t.Errorf("b again: %v, want ErrNonceUsed", err)
 	}
 }

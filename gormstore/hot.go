@@ -114,14 +114,15 @@ func newHotSQL(db *gorm.DB, prefix string) *hotSQL {
 	h.generation = newStatement(sqlDB, prepare, generation)
 	if dialect == "postgres" {
 		// The insert and the read share the statement's snapshot, taken
-		// when it starts: every change committed before is counted. The
-		// nonces come as four arrays, so one text serves any batch size.
-		many := newStatement(sqlDB, prepare, "WITH ins AS (INSERT INTO "+nonces+
+		// when it starts: every change committed before is counted. Each
+		// row inserted comes back with the generation (a subquery that
+		// runs once); a call whose row does not come back was a replay and
+		// needs none. The nonces come as four arrays, so one text serves
+		// any batch size.
+		many := newStatement(sqlDB, prepare, "INSERT INTO "+nonces+
 			" ("+strings.Join(nonceCols, ", ")+")"+
 			" SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[])"+
-			" ON CONFLICT DO NOTHING RETURNING "+strings.Join(nonceCols, ", ")+")"+
-			" SELECT "+strings.Join(nonceCols, ", ")+", NULL::bigint FROM ins"+
-			" UNION ALL SELECT NULL, NULL, NULL, NULL, ("+generation+")")
+			" ON CONFLICT DO NOTHING RETURNING "+strings.Join(nonceCols, ", ")+", ("+generation+")")
 		// A batch of one, every write when calls do not overlap, is a
 		// plain insert that returns the generation when it inserts: no
 		// arrays to encode, and a cheaper plan.
@@ -271,13 +272,10 @@ func writeNonces(ctx context.Context, stmt *statement, calls []*nonceCall) error
 	err := stmt.read(ctx, []any{consumers, tokens, times, values}, func(rows rowScanner) error {
 		for rows.Next() {
 			var m NonceModel
-			var g sql.Null[int64]
-			if err := rows.Scan(orNull(&m.ConsumerKey), orNull(&m.Token), orNull(&m.Timestamp), orNull(&m.Nonce), &g); err != nil {
+			if err := rows.Scan(&m.ConsumerKey, &m.Token, &m.Timestamp, &m.Nonce, &gen); err != nil {
 				return err
 			}
-			if g.Valid {
-				gen = g.V
-			} else if c := first[keyOf(&m)]; c != nil {
+			if c := first[keyOf(&m)]; c != nil {
 				c.inserted = true
 			}
 		}
