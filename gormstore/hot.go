@@ -438,8 +438,11 @@ func (s *statement) readOnce(ctx context.Context, args []any, read func(rowScann
 	}
 	defer conn.Close()
 	return conn.Raw(func(dc any) error {
-		pc := dc.(*stdlib.Conn).Conn()
-		rows, err := pc.Query(ctx, s.query, args...)
+		c, ok := dc.(*stdlib.Conn)
+		if !ok { // pgx's stdlib.Driver makes only *stdlib.Conn
+			return fmt.Errorf("gormstore: a connection of pgx's driver is a %T", dc)
+		}
+		rows, err := c.Conn().Query(ctx, s.query, args...)
 		if err != nil {
 			if pgconn.SafeToRetry(err) {
 				return fmt.Errorf("%w: %w", driver.ErrBadConn, err) // the pool drops it
