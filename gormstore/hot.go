@@ -327,7 +327,8 @@ func (n nullable[T]) Scan(src any) error {
 // as a *sql.Stmt, prepared on first use (the tables need not exist when
 // New runs) and kept: database/sql prepares it again on each connection
 // it runs on, so it outlives lost connections. A preparation that fails
-// is tried again on the next call.
+// is tried again on the next call. On a *sql.DB of pgx's driver its
+// queries run on the pooled connections' pgx.Conn instead (readNative).
 type statement struct {
 	db      *sql.DB
 	query   string
